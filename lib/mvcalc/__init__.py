@@ -1,0 +1,26 @@
+"""mvcalc: the small numpy library of *Multivariate Calculus for Machine Learning*.
+
+Each module is one idea of the book, in the order the book teaches it:
+
+- :mod:`mvcalc.derivatives`: derivatives of one variable (Module 1);
+- :mod:`mvcalc.multivariate`: gradient, Jacobian and Hessian (Module 2);
+- :mod:`mvcalc.sandpit`: the Sandpit game and its landscapes (Module 2);
+- :mod:`mvcalc.plotting`: the book's shared figure style.
+"""
+
+from . import plotting, sandpit
+from .derivatives import default_step, derivative, secant_slope
+from .multivariate import gradient, hessian, jacobian
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "default_step",
+    "derivative",
+    "gradient",
+    "hessian",
+    "jacobian",
+    "plotting",
+    "sandpit",
+    "secant_slope",
+]

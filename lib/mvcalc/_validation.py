@@ -1,0 +1,67 @@
+"""Argument checks shared by the public functions of :mod:`mvcalc`.
+
+Every public function validates its input once, here at the edge, so that a
+mistake produces a message that says what was received and what was expected,
+instead of a silent ``nan`` somewhere downstream.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+from typing import Any, Callable
+
+import numpy as np
+
+
+def check_callable(f: Any, name: str = "f") -> Callable:
+    """Return ``f`` if it is callable, else raise ``TypeError``."""
+    if not callable(f):
+        raise TypeError(f"{name} must be a callable function, got {type(f).__name__} {f!r}")
+    return f
+
+
+def as_real_array(x: Any, name: str = "x") -> np.ndarray:
+    """Convert ``x`` to a finite float64 array, rejecting strings, complex and booleans."""
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # pragma: no cover - numpy rarely fails here
+        raise TypeError(f"{name} must be a real number or array of real numbers, got {x!r}") from exc
+    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name} must be a real number or an array of real numbers, "
+            f"got {type(x).__name__} with dtype {arr.dtype}"
+        )
+    arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {x!r}")
+    return arr
+
+
+def as_point(x: Any, name: str = "x") -> np.ndarray:
+    """Convert ``x`` to a finite 1-D float64 array of shape ``(n,)`` with ``n >= 1``."""
+    arr = as_real_array(x, name)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(
+            f"{name} must be a 1-D array of shape (n,) with n >= 1, got shape {arr.shape}"
+        )
+    return arr
+
+
+def check_step(h: Any, name: str = "h") -> float:
+    """Return ``h`` as a float if it is a finite positive real number."""
+    if isinstance(h, bool) or not isinstance(h, (Real, np.floating, np.integer)):
+        raise TypeError(f"{name} must be a positive real number, got {type(h).__name__} {h!r}")
+    h = float(h)
+    if not np.isfinite(h) or h <= 0:
+        raise ValueError(f"{name} must be a finite positive number, got {h!r}")
+    return h
+
+
+def check_finite_output(value: Any, where: str, fname: str = "f") -> np.ndarray:
+    """Raise ``ValueError`` if a function returned a non-finite value."""
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "iufc" or arr.dtype == bool:
+        raise TypeError(f"{fname} must return numbers, got {type(value).__name__} {value!r} {where}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{fname} returned a non-finite value {value!r} {where}")
+    return arr

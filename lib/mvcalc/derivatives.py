@@ -1,0 +1,224 @@
+"""Derivatives of functions of one variable, by finite differences.
+
+The derivative is the limit of rise over run,
+
+.. math::
+
+    f'(x) = \\lim_{h \\to 0} \\frac{f(x + h) - f(x)}{h},
+
+and a computer cannot take a limit: it can only pick a small step :math:`h`.
+This module picks it well. A step that is too large leaves *truncation*
+error (the secant is not the tangent); a step that is too small leaves
+*round-off* error (the two values of :math:`f` agree in almost every digit
+and their difference is mostly noise). The best step balances the two.
+
+Introduced in: Module 1, *The derivative* (``book/m1/derivative.md``).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._validation import as_real_array, check_callable, check_finite_output, check_step
+
+__all__ = ["derivative", "secant_slope", "default_step", "METHODS"]
+
+#: The finite-difference methods understood by :func:`derivative`.
+METHODS = ("forward", "backward", "central", "complex")
+
+_EPS = np.finfo(np.float64).eps
+
+# Relative step that balances truncation against round-off for each method,
+# assuming f and its derivatives are of order one near x:
+#   one-sided: error ~ h |f''| / 2 + 2 eps |f| / h      -> h ~ eps^(1/2)
+#   central:   error ~ h^2 |f'''| / 6 + eps |f| / h      -> h ~ eps^(1/3)
+#   complex:   error ~ h^2 |f'''| / 6, with no round-off -> any tiny h
+_RELATIVE_STEP = {
+    "forward": np.sqrt(_EPS),
+    "backward": np.sqrt(_EPS),
+    "central": np.cbrt(_EPS),
+    "complex": 1e-20,
+}
+
+
+def default_step(x: ArrayLike, method: str = "central") -> np.ndarray | float:
+    """The step that :func:`derivative` uses when ``h`` is not given.
+
+    For a one-sided difference the error is about
+    :math:`\\tfrac{1}{2}h|f''| + 2\\varepsilon|f|/h`, smallest at
+    :math:`h \\approx \\sqrt{\\varepsilon}`; for the central difference it is about
+    :math:`\\tfrac{1}{6}h^2|f'''| + \\varepsilon|f|/h`, smallest at
+    :math:`h \\approx \\varepsilon^{1/3}`. Here :math:`\\varepsilon \\approx 2.2 \\times 10^{-16}`
+    is the machine epsilon of float64. The complex step suffers no cancellation,
+    so its step can be as small as :math:`10^{-20}`. The step is scaled by
+    :math:`\\max(1, |x|)` so that :math:`x + h` differs from :math:`x`.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Where the derivative will be taken.
+    method : {"forward", "backward", "central", "complex"}
+
+    Returns
+    -------
+    float or ndarray
+        The step, with the shape of ``x``.
+
+    Examples
+    --------
+    >>> float(default_step(0.0, "forward"))
+    1.4901161193847656e-08
+    >>> float(default_step(100.0, "central"))  # scaled with |x|
+    0.0006055454452393343
+
+    Introduced in: Module 1, *The derivative*.
+    """
+    method = _check_method(method)
+    x = as_real_array(x)
+    h = _RELATIVE_STEP[method] * np.maximum(1.0, np.abs(x))
+    return h if h.ndim else float(h)
+
+
+def derivative(
+    f: Callable, x: ArrayLike, *, h: float | None = None, method: str = "central"
+) -> np.ndarray | float:
+    """Derivative of a function of one variable by a finite difference.
+
+    .. math::
+
+        \\text{forward: } \\frac{f(x+h) - f(x)}{h}, \\quad
+        \\text{backward: } \\frac{f(x) - f(x-h)}{h}, \\quad
+        \\text{central: } \\frac{f(x+h) - f(x-h)}{2h}, \\quad
+        \\text{complex: } \\frac{\\operatorname{Im} f(x + ih)}{h}.
+
+    Parameters
+    ----------
+    f : callable
+        A function of one real variable, vectorised like a numpy ufunc: given an
+        array it returns an array of the same shape. For ``method="complex"`` it
+        must also accept complex input (``np.sin`` does; ``math.sin`` and
+        ``abs`` do not).
+    x : float or array_like
+        Where to take the derivative; any shape.
+    h : float, optional
+        The step, a positive number. By default :func:`default_step`, which
+        balances truncation against round-off for the chosen method.
+    method : {"forward", "backward", "central", "complex"}
+        ``"central"`` (the default) has error :math:`O(h^2)`; the one-sided
+        differences :math:`O(h)`; the complex step :math:`O(h^2)` with no
+        round-off, so it is exact to rounding for analytic functions.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`f'(x)`, with the shape of ``x``.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable, ``x`` is not real, or ``f`` returns a real
+        value for complex input when ``method="complex"``.
+    ValueError
+        If ``x`` is not finite, ``h <= 0``, ``method`` is unknown, or ``f``
+        returns a value of the wrong shape or a non-finite value.
+
+    Examples
+    --------
+    >>> round(derivative(lambda x: 5 * x**2, 3.0), 8)
+    30.0
+    >>> derivative(np.sin, [0.0, np.pi], method="complex")
+    array([ 1., -1.])
+
+    Introduced in: Module 1, *The derivative*.
+    """
+    check_callable(f)
+    method = _check_method(method)
+    x = as_real_array(x)
+    if h is None:
+        step = _RELATIVE_STEP[method] * np.maximum(1.0, np.abs(x))
+    else:
+        step = np.full_like(x, check_step(h))
+
+    if method == "complex":
+        value = _call(f, x + 1j * step, x.shape, "at x + i*h")
+        if not np.iscomplexobj(value):
+            raise TypeError(
+                "method='complex' needs f to accept complex input and return complex "
+                "output (use numpy functions such as np.sin, not math.sin); "
+                f"f returned dtype {np.asarray(value).dtype}"
+            )
+        result = value.imag / step
+    else:
+        # Make the step exactly representable, so that (x + h) - x == h.
+        step = (x + step) - x
+        if method == "central":
+            result = (_call(f, x + step, x.shape, "at x + h") - _call(f, x - step, x.shape, "at x - h")) / (2 * step)
+        elif method == "forward":
+            result = (_call(f, x + step, x.shape, "at x + h") - _call(f, x, x.shape, "at x")) / step
+        else:
+            result = (_call(f, x, x.shape, "at x") - _call(f, x - step, x.shape, "at x - h")) / step
+    result = np.asarray(result, dtype=np.float64)
+    return result if result.ndim else float(result)
+
+
+def secant_slope(f: Callable, x: ArrayLike, h: ArrayLike) -> np.ndarray | float:
+    """Rise over run of ``f`` between ``x`` and ``x + h``.
+
+    .. math::
+
+        \\frac{f(x + h) - f(x)}{h}
+
+    This is the slope of the secant line through two points of the graph; the
+    derivative is its limit as ``h`` shrinks to zero.
+
+    Parameters
+    ----------
+    f : callable
+        A vectorised function of one real variable.
+    x, h : float or array_like
+        The start and the run; they broadcast against each other. ``h`` may be
+        negative (a run to the left) but not zero.
+
+    Returns
+    -------
+    float or ndarray
+        The slope, with the broadcast shape of ``x`` and ``h``.
+
+    Examples
+    --------
+    >>> secant_slope(lambda x: x**2, 1.0, [1.0, 0.1, 0.01])
+    array([3.  , 2.1 , 2.01])
+
+    Introduced in: Module 1, *The derivative*.
+    """
+    check_callable(f)
+    x = as_real_array(x)
+    h = as_real_array(h, "h")
+    if np.any(h == 0):
+        raise ValueError("h must be non-zero: the run of a secant cannot be zero")
+    x, h = np.broadcast_arrays(x, h)
+    rise = _call(f, x + h, x.shape, "at x + h") - _call(f, x, x.shape, "at x")
+    result = rise / h
+    return result if result.ndim else float(result)
+
+
+def _check_method(method: str) -> str:
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    return method
+
+
+def _call(f: Callable, x: np.ndarray, shape: tuple, where: str) -> np.ndarray:
+    """Evaluate ``f`` at ``x`` and check that it returned finite values of ``shape``."""
+    value = check_finite_output(f(x), where)
+    if value.shape != shape:
+        if value.ndim == 0:  # a constant function: broadcast its value
+            return np.broadcast_to(value, shape)
+        raise ValueError(
+            f"f must return an array of the same shape as its input {shape}, got shape "
+            f"{value.shape} {where}; vectorise f (for example with numpy functions)"
+        )
+    return value
