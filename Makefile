@@ -1,0 +1,66 @@
+# Two commands for a newcomer (see README.md):
+#   make book   build the book into _build/html
+#   make test   run every check CI runs; fails loudly if any fails
+# Both create .venv from requirements.txt when it is missing or out of date.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.requirements-installed
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+JB_FLAGS := --warningiserror --nitpick --keep-going
+
+.DEFAULT_GOAL := help
+.PHONY: help venv book execute test unit nbval pages browser serve clean
+
+help:
+	@echo "make book   build the HTML book into _build/html"
+	@echo "make test   build the book and run every check (unit tests, doctests, nbval, pages, workflows)"
+	@echo "make serve  preview the built book on http://127.0.0.1:8000"
+	@echo "make clean  remove the build and the execution cache"
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is needed, found " + sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Execute the chapters in parallel into the cache, then build from the cache.
+execute: $(STAMP)
+	$(BIN)/python tools/execute.py
+
+book: execute
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	@echo
+	@echo "The book is built. Open file://$(CURDIR)/_build/html/index.html or run 'make serve'."
+
+# Unit tests, property tests, doctests and the checks of the pipeline itself.
+unit: $(STAMP)
+	$(PYTEST) -n 2 -m "not book" tests lib/mvcalc --doctest-modules
+
+# Strict nbval: re-execute every executed notebook the book published and compare outputs.
+nbval: $(STAMP)
+	$(PYTEST) -n 2 --dist loadfile --nbval --nbval-current-env \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= \
+	  _build/jupyter_execute
+
+# Checks of the built pages: in a real browser, links, executed notebooks.
+pages: $(STAMP) browser
+	$(PYTEST) -m book tests
+
+browser: $(STAMP)
+	@$(BIN)/python tools/find_browser.py --install
+
+test: unit book nbval pages
+	@echo
+	@echo "make test: every check passed."
+
+serve: $(STAMP)
+	@test -f _build/html/index.html || $(MAKE) book
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+clean:
+	rm -rf _build
