@@ -43,9 +43,7 @@ unit: $(STAMP)
 
 # Strict nbval: re-execute every executed notebook the book published and compare outputs.
 nbval: $(STAMP)
-	$(PYTEST) -n 2 --dist loadfile --nbval --nbval-current-env \
-	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= \
-	  _build/jupyter_execute
+	$(BIN)/python tools/run_nbval.py
 
 # Checks of the built pages: in a real browser, links, executed notebooks.
 pages: $(STAMP) browser

@@ -60,13 +60,22 @@ def refresh_cache(cache_dir: Path, lib_dir: Path) -> bool:
     return emptied
 
 
+def _config_inited(app, config) -> None:
+    """Anchor the execution cache to the book, not to the directory the build started in.
+
+    myst-nb resolves a relative ``nb_execution_cache_path`` against the current
+    directory, so ``jupyter-book build path/to/book`` from elsewhere would use
+    (and fill) some other cache.
+    """
+    path = config.nb_execution_cache_path or str(Path(app.outdir).parent / ".jupyter_cache")
+    config.nb_execution_cache_path = str((Path(app.srcdir) / path).resolve())
+
+
 def _builder_inited(app) -> None:
-    root = Path(app.srcdir)
-    lib_dir = root / app.config.mvcalc_lib_dir
+    lib_dir = Path(app.srcdir) / app.config.mvcalc_lib_dir
     app.env.mvcalc_lib_current = fingerprint(lib_dir)
-    cache_path = app.config.nb_execution_cache_path or str(Path(app.outdir).parent / ".jupyter_cache")
     if app.config.nb_execution_mode == "cache":
-        if refresh_cache(root / cache_path, lib_dir):
+        if refresh_cache(Path(app.config.nb_execution_cache_path), lib_dir):
             logging.getLogger(__name__).info("[lib_freshness] lib/ changed: execution cache emptied")
 
 
@@ -99,6 +108,7 @@ def _doctree_read(app, doctree) -> None:
 
 def setup(app):
     app.add_config_value("mvcalc_lib_dir", "lib", "env")
+    app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _env_get_outdated)
     app.connect("doctree-read", _doctree_read)

@@ -69,10 +69,10 @@ def default_step(x: ArrayLike, method: str = "central") -> np.ndarray | float:
 
     Examples
     --------
-    >>> float(default_step(0.0, "forward"))
-    1.4901161193847656e-08
-    >>> float(default_step(100.0, "central"))  # scaled with |x|
-    0.0006055454452393343
+    >>> print(f"{default_step(0.0, 'forward'):.3e}")
+    1.490e-08
+    >>> print(f"{default_step(100.0, 'central'):.3e}")  # scaled with |x|
+    6.055e-04
 
     Introduced in: Module 1, *The derivative*.
     """
@@ -143,7 +143,13 @@ def derivative(
         step = np.full_like(x, check_step(h))
 
     if method == "complex":
-        value = _call(f, x + 1j * step, x.shape, "at x + i*h")
+        try:
+            value = _call(f, x + 1j * step, x.shape, "at x + i*h", complex_ok=True)
+        except TypeError as exc:
+            raise TypeError(
+                "method='complex' needs f to accept complex input (use numpy functions such as "
+                f"np.sin, not math.sin or np.floor); f raised: {exc}"
+            ) from exc
         if not np.iscomplexobj(value):
             raise TypeError(
                 "method='complex' needs f to accept complex input and return complex "
@@ -211,9 +217,11 @@ def _check_method(method: str) -> str:
     return method
 
 
-def _call(f: Callable, x: np.ndarray, shape: tuple, where: str) -> np.ndarray:
+def _call(f: Callable, x: np.ndarray, shape: tuple, where: str, complex_ok: bool = False) -> np.ndarray:
     """Evaluate ``f`` at ``x`` and check that it returned finite values of ``shape``."""
     value = check_finite_output(f(x), where)
+    if np.iscomplexobj(value) and not complex_ok:
+        raise TypeError(f"f must return real values, got dtype {value.dtype} {where}")
     if value.shape != shape:
         if value.ndim == 0:  # a constant function: broadcast its value
             return np.broadcast_to(value, shape)
