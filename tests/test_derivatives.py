@@ -479,3 +479,10 @@ def test_real_method_on_complex_valued_f(method):
         warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
         with pytest.raises(TypeError, match=r"real"):
             derivative(lambda x: (1 + 1j) * x, 1.0, method=method)
+
+
+@pytest.mark.parametrize("method", ["forward", "backward", "central"])
+def test_step_too_small_to_move_x_is_an_error_not_nan(method):
+    # 1e-17 is below half the float64 spacing at 1.0, so 1.0 + 1e-17 == 1.0.
+    with pytest.raises(ValueError, match=r"too small to move x"):
+        derivative(np.sin, 1.0, h=1e-17, method=method)

@@ -443,3 +443,9 @@ def test_jacobian_output_changing_shape():
     for f in (across_x, across_axes, scalar_or_array):
         with pytest.raises(ValueError, match=r"f must return the same shape at every point"):
             jacobian(f, x)
+
+
+@pytest.mark.parametrize("fn", [gradient, hessian, jacobian], ids=lambda f: f.__name__)
+def test_step_too_small_to_move_x_is_an_error_not_nan(fn):
+    with pytest.raises(ValueError, match=r"too small to move x\[1\]"):
+        fn(lambda v: float(v @ v), [0.0, 1.0e3], h=1e-14)

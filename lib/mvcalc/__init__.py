@@ -5,10 +5,11 @@ Each module is one idea of the book, in the order the book teaches it:
 - :mod:`mvcalc.derivatives`: derivatives of one variable (Module 1);
 - :mod:`mvcalc.multivariate`: gradient, Jacobian and Hessian (Module 2);
 - :mod:`mvcalc.sandpit`: the Sandpit game and its landscapes (Module 2);
-- :mod:`mvcalc.plotting`: the book's shared figure style.
+- :mod:`mvcalc.plotting`: the book's shared figure style;
+- :mod:`mvcalc.display`: numbers typeset for the book's prose.
 """
 
-from . import plotting, sandpit
+from . import display, plotting, sandpit
 from .derivatives import default_step, derivative, secant_slope
 from .multivariate import gradient, hessian, jacobian
 
@@ -17,6 +18,7 @@ __version__ = "0.1.0"
 __all__ = [
     "default_step",
     "derivative",
+    "display",
     "gradient",
     "hessian",
     "jacobian",

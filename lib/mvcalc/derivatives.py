@@ -119,11 +119,21 @@ def derivative(
     Raises
     ------
     TypeError
-        If ``f`` is not callable, ``x`` is not real, or ``f`` returns a real
-        value for complex input when ``method="complex"``.
+        If ``f`` is not callable, ``x`` is not real, ``f`` returns complex
+        values for a real method, or ``f`` cannot take complex input (or returns
+        a real value for it) when ``method="complex"``.
     ValueError
-        If ``x`` is not finite, ``h <= 0``, ``method`` is unknown, or ``f``
-        returns a value of the wrong shape or a non-finite value.
+        If ``x`` is not finite, ``h <= 0``, ``h`` is too small to change ``x``
+        in float64, ``method`` is unknown, or ``f`` returns a value of the wrong
+        shape or a non-finite value.
+
+    Notes
+    -----
+    The default step assumes that ``f`` changes on the scale of
+    :math:`\\max(1, |x|)`. A function that wiggles much faster than that far
+    from the origin, such as :math:`\\sin x` near :math:`x = 10^6`, needs an
+    explicit, smaller ``h`` (or ``method="complex"``, whose tiny step suits any
+    scale).
 
     Examples
     --------
@@ -160,6 +170,11 @@ def derivative(
     else:
         # Make the step exactly representable, so that (x + h) - x == h.
         step = (x + step) - x
+        if np.any(step == 0):
+            raise ValueError(
+                f"h={h!r} is too small to move x: in float64, x + h == x at "
+                f"x = {x[step == 0].ravel()[0]!r}; use a larger h (or h=None)"
+            )
         if method == "central":
             result = (_call(f, x + step, x.shape, "at x + h") - _call(f, x - step, x.shape, "at x - h")) / (2 * step)
         elif method == "forward":

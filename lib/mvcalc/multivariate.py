@@ -28,10 +28,15 @@ _EPS = np.finfo(np.float64).eps
 
 def _steps(x: np.ndarray, h: float | None, power: float) -> np.ndarray:
     """One step per coordinate: ``h`` if given, else eps**power scaled by max(1, |x_j|)."""
-    if h is not None:
-        return np.full(x.shape, check_step(h))
-    step = _EPS**power * np.maximum(1.0, np.abs(x))
-    return (x + step) - x  # exactly representable
+    if h is None:
+        step = _EPS**power * np.maximum(1.0, np.abs(x))
+    else:
+        step = np.full(x.shape, check_step(h))
+    step = (x + step) - x  # exactly representable
+    if np.any(step == 0):
+        j = int(np.flatnonzero(step == 0)[0])
+        raise ValueError(f"h={h!r} is too small to move x[{j}] = {x[j]!r} in float64; use a larger h (or h=None)")
+    return step
 
 
 def _evaluate(f: Callable, point: np.ndarray, scalar: bool) -> np.ndarray:
