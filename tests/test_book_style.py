@@ -111,3 +111,10 @@ def test_math_is_not_bold(page):
     maths = re.findall(r"\$\$.*?\$\$|\$[^$\n]+\$", page.read_text(), flags=re.S)
     bold = [m for m in maths if re.search(r"\\(mathbf|boldsymbol|bm)\b", m)]
     assert not bold, f"vectors and matrices are not bold (notation page): {bold[:3]}"
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_imports_are_in_the_first_code_cell(page):
+    later = [line.strip() for _, source in code_cells(page.read_text())[1:] for line in source.splitlines()
+             if re.match(r"(import \w|from [\w.]+ import )", line)]
+    assert not later, f"imports belong in the page's first code cell: {later}"
