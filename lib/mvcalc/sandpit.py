@@ -44,6 +44,7 @@ __all__ = [
     "TOP_DEPTH",
     "BOTTOM_DEPTH",
     "MODES",
+    "NARROW_WELL_WIDTH",
     "Landscape",
     "dome_with_well",
     "random_pits",
@@ -62,6 +63,8 @@ PIT_SIZE = 6.0
 TOP_DEPTH = -1.0
 #: Depth of the lowest point of every landscape (where the phone lies), in metres.
 BOTTOM_DEPTH = -9.0
+#: Width (standard deviation) of the well that :func:`narrow_well` digs, in metres.
+NARROW_WELL_WIDTH = 0.2
 #: What the dip-stick reports: the depth and the downhill direction, or the depth alone.
 MODES = ("gradient", "depth")
 
@@ -710,7 +713,7 @@ def narrow_well(rng: np.random.Generator) -> Landscape:
     centre = rng.uniform(1.0, PIT_SIZE - 1.0, size=2)
 
     def height(x, y):
-        return pits(x, y) - depth * _gaussian(x, y, centre, 0.2)
+        return pits(x, y) - depth * _gaussian(x, y, centre, NARROW_WELL_WIDTH)
 
     return Landscape(height, "narrow well")
 
