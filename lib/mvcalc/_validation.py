@@ -65,3 +65,13 @@ def check_finite_output(value: Any, where: str, fname: str = "f") -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{fname} returned a non-finite value {value!r} {where}")
     return arr
+
+
+def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
+    """Return ``rng`` if it is a ``numpy.random.Generator``, else raise ``TypeError``."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"{name} must be a numpy.random.Generator such as np.random.default_rng(0), "
+            f"got {type(rng).__name__} {rng!r}"
+        )
+    return rng

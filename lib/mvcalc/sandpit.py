@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import minimize
 
-from ._validation import as_point, as_real_array, check_callable, check_step
+from ._validation import as_point, as_real_array, check_callable, check_rng, check_step
 from .multivariate import gradient as _gradient
 from .multivariate import hessian as _hessian
 from .plotting import COLORS
@@ -432,16 +432,6 @@ def _check_count(n: Any, name: str, minimum: int = 1) -> int:
     return int(n)
 
 
-def _check_rng(rng: Any) -> np.random.Generator:
-    """Return ``rng`` if it is a ``numpy.random.Generator``, else raise ``TypeError``."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"rng must be a numpy.random.Generator such as np.random.default_rng(0), "
-            f"got {type(rng).__name__} {rng!r}"
-        )
-    return rng
-
-
 def _gaussian(x: ArrayLike, y: ArrayLike, centre: Sequence[float], width: float) -> np.ndarray:
     """The bell :math:`\\exp(-\\lVert (x, y) - c \\rVert^2 / (2 w^2))`, height 1 at its centre."""
     return np.exp(-((x - centre[0]) ** 2 + (y - centre[1]) ** 2) / (2 * width**2))
@@ -549,7 +539,7 @@ def random_pits(rng: np.random.Generator) -> Landscape:
 
     Introduced in: Module 2, *The Sandpit*.
     """
-    return Landscape(_random_pits_height(_check_rng(rng)), "random pits")
+    return Landscape(_random_pits_height(check_rng(rng)), "random pits")
 
 
 def multiple_minima(rng: np.random.Generator) -> Landscape:
@@ -593,7 +583,7 @@ def multiple_minima(rng: np.random.Generator) -> Landscape:
 
     Introduced in: Module 2, *The Sandpit*.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     spacing = 2.0
     angle = rng.uniform(0.0, np.pi / 2)
     shift = rng.uniform(0.0, spacing, size=2)
@@ -658,7 +648,7 @@ def rocky_floor(rng: np.random.Generator) -> Landscape:
 
     Introduced in: Module 2, *The Sandpit*.
     """
-    pits = _random_pits_height(_check_rng(rng))
+    pits = _random_pits_height(check_rng(rng))
     size = _height_range(pits) / 120
     angle = rng.uniform(0.0, 2 * np.pi, size=8)
     wavenumber = 2 * np.pi / rng.uniform(0.3, 0.6, size=8)
@@ -708,7 +698,7 @@ def narrow_well(rng: np.random.Generator) -> Landscape:
 
     Introduced in: Module 2, *The Sandpit*.
     """
-    pits = _random_pits_height(_check_rng(rng))
+    pits = _random_pits_height(check_rng(rng))
     depth = 1.2 * _height_range(pits)
     centre = rng.uniform(1.0, PIT_SIZE - 1.0, size=2)
 

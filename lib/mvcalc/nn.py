@@ -1,0 +1,718 @@
+"""A small neural network, its cost, and backpropagation: the chain rule in matrix form.
+
+A network of :math:`L` layers maps an input :math:`a^{(0)} = x` to an output
+:math:`a^{(L)}` one layer at a time,
+
+.. math::
+
+    z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}, \\qquad a^{(l)} = \\sigma(z^{(l)}),
+    \\qquad l = 1, \\dots, L,
+
+with the logistic function :math:`\\sigma(z) = 1/(1 + e^{-z})` applied entry by
+entry. The whole training set goes through at once: the :math:`N` examples are
+the columns of ``x``, so every :math:`z^{(l)}` and :math:`a^{(l)}` has one
+column per example and each bias column is broadcast across them.
+
+A network is a plain list of ``(W, b)`` pairs, one per layer: ``network[l]``
+holds :math:`W^{(l+1)}` of shape ``(n_out, n_in)`` and :math:`b^{(l+1)}` of
+shape ``(n_out, 1)``.
+
+Introduced in: Module 3, *The Backpropagation assignment*.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+from typing import Any, Sequence
+
+import numpy as np
+import scipy.optimize
+from numpy.typing import ArrayLike
+
+from ._validation import check_rng, check_step
+
+__all__ = [
+    "sigmoid",
+    "d_sigmoid",
+    "d_tanh",
+    "init_network",
+    "feed_forward",
+    "cost",
+    "backprop",
+    "train",
+]
+
+#: A network: one ``(W, b)`` pair per layer.
+Network = list[tuple[np.ndarray, np.ndarray]]
+
+
+# ---------------------------------------------------------------------------
+# Activation functions and their derivatives
+# ---------------------------------------------------------------------------
+
+
+def _as_float(z: Any, name: str = "z") -> np.ndarray:
+    """``z`` as a float64 array; rejects strings, complex and booleans (inf and nan pass, as in numpy)."""
+    arr = np.asarray(z)
+    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name} must be a real number or an array of real numbers, "
+            f"got {type(z).__name__} with dtype {arr.dtype}"
+        )
+    return arr.astype(np.float64, copy=False)
+
+
+def _scalar_or_array(arr: np.ndarray) -> np.ndarray | float:
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # For z >= 0:  1 / (1 + e^{-z}).
+    # For z <  0:  multiply top and bottom by e^{z}:  e^{z} / (1 + e^{z}).
+    # Either way the exponential is e^{-|z|}, which lies in (0, 1] and cannot overflow.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def sigmoid(z: ArrayLike) -> np.ndarray | float:
+    """The logistic function, the activation of the Backpropagation assignment.
+
+    .. math::
+
+        \\sigma(z) = \\frac{1}{1 + e^{-z}} = \\frac{e^{z}}{1 + e^{z}}
+
+    The first form is used for :math:`z \\ge 0` and the second for :math:`z < 0`,
+    so the exponential is always :math:`e^{-|z|} \\le 1`: no overflow for large
+    :math:`|z|`, and full relative accuracy even where :math:`\\sigma(z)` is tiny.
+    The result equals ``scipy.special.expit(z)``.
+
+    Parameters
+    ----------
+    z : float or array_like
+        Any shape; applied entry by entry.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\sigma(z)` in :math:`[0, 1]`, with the shape of ``z``.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real (a string, a complex number or a boolean).
+
+    Examples
+    --------
+    >>> sigmoid(0.0)
+    0.5
+    >>> print(sigmoid(np.array([-1000.0, -2.0, 2.0, 1000.0])))
+    [0.         0.11920292 0.88079708 1.        ]
+
+    Introduced in: Module 3, *The Backpropagation assignment*.
+    """
+    return _scalar_or_array(_sigmoid(_as_float(z)))
+
+
+def d_sigmoid(z: ArrayLike) -> np.ndarray | float:
+    """Derivative of the logistic function.
+
+    .. math::
+
+        \\sigma'(z) = \\sigma(z)\\,\\bigl(1 - \\sigma(z)\\bigr)
+        = \\frac{1}{4\\cosh^2(z/2)} = \\frac{e^{-|z|}}{(1 + e^{-|z|})^2}
+
+    The last form is evaluated: it has no overflow for large :math:`|z|` and,
+    unlike :math:`\\sigma(1 - \\sigma)`, keeps its relative accuracy where
+    :math:`\\sigma(z)` rounds to 1.
+
+    Parameters
+    ----------
+    z : float or array_like
+        Any shape; applied entry by entry.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\sigma'(z)` in :math:`[0, 1/4]`, with the shape of ``z``.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real.
+
+    Examples
+    --------
+    >>> d_sigmoid(0.0)
+    0.25
+    >>> z = np.array([-3.0, 0.5, 40.0])
+    >>> print(d_sigmoid(z))
+    [4.51766597e-02 2.35003712e-01 4.24835426e-18]
+    >>> bool(np.allclose(d_sigmoid(z), sigmoid(z) * (1 - sigmoid(z)), rtol=0, atol=1e-16))
+    True
+
+    Introduced in: Module 3, *The Backpropagation assignment*.
+    """
+    z = _as_float(z)
+    e = np.exp(-np.abs(z))  # σ′ is even, so use e^{-|z|} <= 1
+    return _scalar_or_array(e / (1.0 + e) ** 2)
+
+
+def d_tanh(z: ArrayLike) -> np.ndarray | float:
+    """Derivative of the hyperbolic tangent, the activation of the lecture videos.
+
+    .. math::
+
+        \\tanh'(z) = \\frac{1}{\\cosh^2 z} = 1 - \\tanh^2 z
+        = \\frac{4 e^{-2|z|}}{(1 + e^{-2|z|})^2}
+
+    The last form is evaluated: :math:`\\cosh z` overflows for
+    :math:`|z| > 710`, and :math:`1 - \\tanh^2 z` loses every digit for
+    :math:`|z| > 19`; :math:`e^{-2|z|} \\le 1` does neither. Note
+    :math:`\\sigma'(z) = \\tfrac{1}{4}\\tanh'(z/2)`.
+
+    Parameters
+    ----------
+    z : float or array_like
+        Any shape; applied entry by entry.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`1/\\cosh^2 z` in :math:`[0, 1]`, with the shape of ``z``.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real.
+
+    Examples
+    --------
+    >>> d_tanh(0.0)
+    1.0
+    >>> print(d_tanh(np.array([-1.0, 20.0, 1000.0])))
+    [4.19974342e-01 1.69934170e-17 0.00000000e+00]
+
+    Introduced in: Module 3, *The Backpropagation assignment*.
+    """
+    z = _as_float(z)
+    e = np.exp(-np.abs(z)) ** 2  # e^{-2|z|}, squared so that 2|z| cannot overflow
+    return _scalar_or_array(4.0 * e / (1.0 + e) ** 2)
+
+
+# ---------------------------------------------------------------------------
+# Validation of networks and data (once, at the public functions)
+# ---------------------------------------------------------------------------
+
+
+def _as_finite_matrix(value: Any, what: str, hint: str = "") -> np.ndarray:
+    """``value`` as a finite 2-D float64 array, or a clear error naming ``what`` (``hint`` if it is not 2-D)."""
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as exc:  # e.g. a ragged list of lists
+        raise TypeError(f"{what} must be a 2-D array of real numbers, got {type(value).__name__}: {exc}") from exc
+    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{what} must be a 2-D array of real numbers, got {type(value).__name__} with dtype {arr.dtype}"
+        )
+    arr = arr.astype(np.float64, copy=False)
+    if arr.ndim != 2:
+        raise ValueError(f"{what} must be a 2-D array, got shape {arr.shape}{hint}")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{what} must be finite, got {arr[index]} at index {index}")
+    return arr
+
+
+def _check_network(network: Any) -> Network:
+    """Check a list of ``(W, b)`` pairs whose shapes chain; return them as float64 arrays."""
+    if not isinstance(network, (list, tuple)) or len(network) == 0:
+        raise TypeError(
+            "network must be a non-empty list of (W, b) pairs, one per layer, such as "
+            f"init_network([1, 6, 7, 2], rng); got {type(network).__name__} {network!r:.80}"
+        )
+    checked = []
+    n_in = None
+    for l, layer in enumerate(network):
+        where = f"network[{l}] (layer {l + 1})"
+        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+            raise TypeError(f"{where} must be a pair (W, b), got {type(layer).__name__} {layer!r:.80}")
+        W = _as_finite_matrix(layer[0], f"{where}: W")
+        n_out = W.shape[0]
+        column = f"; it must be a column of shape ({n_out}, 1)"
+        b = _as_finite_matrix(layer[1], f"{where}: b", hint=f"{column}: use b.reshape(-1, 1)")
+        if n_in is not None and W.shape[1] != n_in:
+            raise ValueError(
+                f"{where}: W has shape {W.shape}, but layer {l} has {n_in} outputs; "
+                f"W must have shape (n_out, {n_in})"
+            )
+        if b.shape != (n_out, 1):
+            raise ValueError(f"{where}: b has shape {b.shape}{column} to match W of shape {W.shape}")
+        checked.append((W, b))
+        n_in = n_out
+    return checked
+
+
+def _check_x(network: Network, x: Any) -> np.ndarray:
+    """Check ``x`` has shape ``(n_in, N)`` with ``n_in`` the input width of ``network``."""
+    n_in = network[0][0].shape[1]
+    one_row = ": use x.reshape(1, -1)" if n_in == 1 else ""
+    x = _as_finite_matrix(x, "x", hint=f"; expected (n_in, N) = ({n_in}, N){one_row}")
+    if x.shape[0] != n_in or x.shape[1] == 0:
+        transposed = x.shape[1] == n_in and x.shape[0] > 0
+        hint = "; it looks transposed: the examples must be the columns, so pass x.T" if transposed else ""
+        raise ValueError(
+            f"x must have shape (n_in, N) = ({n_in}, N) with N >= 1 examples as columns, got shape {x.shape}{hint}"
+        )
+    return x
+
+
+def _check_y(network: Network, x: np.ndarray, y: Any) -> np.ndarray:
+    """Check ``y`` has shape ``(n_out, N)``: one target column per column of ``x``."""
+    y = _as_finite_matrix(y, "y")
+    expected = (network[-1][0].shape[0], x.shape[1])
+    if y.shape != expected:
+        raise ValueError(
+            f"y must have shape (n_out, N) = {expected}, one target column per example of x, got shape {y.shape}"
+        )
+    return y
+
+
+def _check_positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+# ---------------------------------------------------------------------------
+# The network
+# ---------------------------------------------------------------------------
+
+
+def init_network(sizes: Sequence[int], rng: np.random.Generator, scale: float = 0.5) -> Network:
+    """A network with random weights and biases.
+
+    .. math::
+
+        W^{(l)}_{jk} = s\\,\\varepsilon, \\quad b^{(l)}_j = s\\,\\varepsilon,
+        \\qquad \\varepsilon \\sim \\mathcal{N}(0, 1),
+
+    with scale :math:`s = 1/2` as in the assignment. The draws are made with
+    ``rng.standard_normal`` in a fixed order, layer by layer, first ``W`` then
+    ``b``, so one seed always gives the same network.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        The widths of the layers, input first: ``[1, 6, 7, 2]`` is the
+        assignment's network with one input, hidden layers of 6 and 7 units and
+        two outputs. At least two entries, each a positive integer.
+    rng : numpy.random.Generator
+        The source of randomness, e.g. ``np.random.default_rng(0)``.
+    scale : float, optional
+        The standard deviation :math:`s` of the weights and biases, positive.
+
+    Returns
+    -------
+    list of (W, b) pairs
+        ``len(sizes) - 1`` pairs; pair ``l`` holds ``W`` of shape
+        ``(sizes[l+1], sizes[l])`` and ``b`` of shape ``(sizes[l+1], 1)``.
+
+    Raises
+    ------
+    TypeError
+        If ``sizes`` is not a sequence of integers, ``rng`` is not a
+        ``numpy.random.Generator`` or ``scale`` is not a number.
+    ValueError
+        If ``sizes`` has fewer than two entries or an entry below 1, or
+        ``scale <= 0``.
+
+    Examples
+    --------
+    >>> network = init_network([1, 6, 7, 2], np.random.default_rng(0))
+    >>> [(W.shape, b.shape) for W, b in network]
+    [((6, 1), (6, 1)), ((7, 6), (7, 1)), ((2, 7), (2, 1))]
+    >>> print(network[0][0].ravel())
+    [ 0.06286511 -0.06605243  0.32021133  0.05245006 -0.26783469  0.18079753]
+
+    Introduced in: Module 3, *The Backpropagation assignment*.
+    """
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(
+            f"sizes must be a list of layer widths such as [1, 6, 7, 2], got {type(sizes).__name__} {sizes!r}"
+        )
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least two layer widths (input and output), got {list(sizes)!r}")
+    for l, size in enumerate(sizes):
+        if isinstance(size, bool) or not isinstance(size, Integral):
+            raise TypeError(f"sizes[{l}] must be a positive integer, got {type(size).__name__} {size!r}")
+        if size < 1:
+            raise ValueError(f"sizes[{l}] must be a positive integer (a layer width), got {size!r}")
+    rng = check_rng(rng)
+    scale = check_step(scale, "scale")
+    network = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        W = scale * rng.standard_normal((int(n_out), int(n_in)))
+        b = scale * rng.standard_normal((int(n_out), 1))
+        network.append((W, b))
+    return network
+
+
+def _forward(network: Network, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Feed-forward without checks: the zs and the activations."""
+    zs = []
+    activations = [x]
+    a = x
+    for W, b in network:
+        z = W @ a + b  # z⁽ˡ⁾ = W⁽ˡ⁾ a⁽ˡ⁻¹⁾ + b⁽ˡ⁾
+        a = _sigmoid(z)  # a⁽ˡ⁾ = σ(z⁽ˡ⁾)
+        zs.append(z)
+        activations.append(a)
+    return zs, activations
+
+
+def feed_forward(network: Network, x: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Run the network on every example at once, keeping each layer's values.
+
+    .. math::
+
+        a^{(0)} = x, \\qquad z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}, \\qquad
+        a^{(l)} = \\sigma(z^{(l)}), \\qquad l = 1, \\dots, L.
+
+    The output layer uses :math:`\\sigma` too, so every output lies in
+    :math:`(0, 1)`. Backpropagation needs the intermediate values, so they are
+    all returned, not only the output.
+
+    Parameters
+    ----------
+    network : list of (W, b) pairs
+        As made by :func:`init_network`; ``W`` of shape ``(n_out, n_in)``,
+        ``b`` of shape ``(n_out, 1)``.
+    x : array_like, shape (n_in, N)
+        The inputs, one column per example.
+
+    Returns
+    -------
+    zs : list of ndarray
+        ``zs[l]`` is :math:`z^{(l+1)}`, of shape ``(width of layer l+1, N)``;
+        ``len(zs) == len(network)``.
+    activations : list of ndarray
+        ``activations[0]`` is ``x`` and ``activations[l+1]`` is
+        :math:`a^{(l+1)} = \\sigma(z^{(l+1)})`, of shape ``(width, N)``;
+        ``len(activations) == len(network) + 1``. The output is
+        ``activations[-1]``.
+
+    Raises
+    ------
+    TypeError
+        If ``network`` is not a list of ``(W, b)`` pairs of real arrays.
+    ValueError
+        If the shapes do not chain (``W`` of one layer against the previous
+        layer's width, ``b`` against ``W``, ``x`` against the input width) or
+        any value is not finite.
+
+    Examples
+    --------
+    >>> network = init_network([1, 6, 7, 2], np.random.default_rng(0))
+    >>> x = np.array([[0.0, 0.25, 0.5]])
+    >>> zs, activations = feed_forward(network, x)
+    >>> [z.shape for z in zs], [a.shape for a in activations]
+    ([(6, 3), (7, 3), (2, 3)], [(1, 3), (6, 3), (7, 3), (2, 3)])
+    >>> print(np.round(activations[-1], 4))
+    [[0.6969 0.6975 0.698 ]
+     [0.4372 0.4377 0.4383]]
+
+    Introduced in: Module 3, *The Backpropagation assignment*.
+    """
+    network = _check_network(network)
+    x = _check_x(network, x)
+    return _forward(network, x)
+
+
+def cost(network: Network, x: ArrayLike, y: ArrayLike) -> float:
+    """The mean squared distance between the network's outputs and the targets.
+
+    .. math::
+
+        C = \\frac{1}{N} \\sum_{k=1}^{N} \\bigl\\| a^{(L)}(x_k) - y_k \\bigr\\|^2
+          = \\frac{1}{N} \\bigl\\| A^{(L)} - Y \\bigr\\|_F^2
+
+    Parameters
+    ----------
+    network : list of (W, b) pairs
+        As for :func:`feed_forward`.
+    x : array_like, shape (n_in, N)
+        The inputs, one column per example.
+    y : array_like, shape (n_out, N)
+        The targets, one column per example.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`feed_forward`; also if ``y`` is not of shape
+        ``(n_out, N)`` or not finite.
+
+    Examples
+    --------
+    A one-layer network with zero weights outputs :math:`\\sigma(0) = 1/2`
+    everywhere, so with targets 0 and 1 each example contributes
+    :math:`(1/2)^2 + (1/2)^2`:
+
+    >>> network = [(np.zeros((2, 1)), np.zeros((2, 1)))]
+    >>> cost(network, [[1.0, 2.0, 3.0]], [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
+    0.5
+
+    Introduced in: Module 3, *The Backpropagation assignment*.
+    """
+    network = _check_network(network)
+    x = _check_x(network, x)
+    y = _check_y(network, x, y)
+    error = _forward(network, x)[1][-1] - y
+    return float(np.vdot(error, error)) / x.shape[1]
+
+
+def _backward(network: Network, activations: list[np.ndarray], error: np.ndarray) -> Network:
+    """Backpropagation without checks, from the forward pass and ``error = a⁽ᴸ⁾ − y``."""
+    n_examples = error.shape[1]
+    a = activations[-1]
+    # δ⁽ᴸ⁾ = ∂C/∂z⁽ᴸ⁾ = 2(a⁽ᴸ⁾ − y) ⊙ σ′(z⁽ᴸ⁾) / N,  with σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)
+    delta = (2.0 / n_examples) * error * a * (1.0 - a)
+    gradients = [None] * len(network)
+    for l in reversed(range(len(network))):  # network[l] is layer l+1
+        a_previous = activations[l]
+        dC_dW = delta @ a_previous.T  # δ⁽ˡ⁾ a⁽ˡ⁻¹⁾ᵀ: sums over the N examples
+        dC_db = delta.sum(axis=1, keepdims=True)  # ∂z/∂b = 1: sum δ⁽ˡ⁾ over the examples
+        gradients[l] = (dC_dW, dC_db)
+        if l > 0:
+            W = network[l][0]
+            # δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ δ⁽ˡ⁾) ⊙ σ′(z⁽ˡ⁻¹⁾), with σ′(z⁽ˡ⁻¹⁾) = a⁽ˡ⁻¹⁾(1 − a⁽ˡ⁻¹⁾)
+            delta = (W.T @ delta) * a_previous * (1.0 - a_previous)
+    return gradients
+
+
+def backprop(network: Network, x: ArrayLike, y: ArrayLike) -> Network:
+    """The gradient of the cost with respect to every weight and bias, by backpropagation.
+
+    The chain rule, applied from the output backwards. With
+    :math:`\\delta^{(l)} = \\partial C / \\partial z^{(l)}` (one column per
+    example),
+
+    .. math::
+
+        \\begin{aligned}
+        \\delta^{(L)} &= \\tfrac{2}{N} \\bigl(a^{(L)} - y\\bigr) \\odot \\sigma'(z^{(L)}), \\\\
+        \\delta^{(l)} &= \\bigl(W^{(l+1)\\top} \\delta^{(l+1)}\\bigr) \\odot \\sigma'(z^{(l)}), \\\\
+        \\frac{\\partial C}{\\partial W^{(l)}} &= \\delta^{(l)} a^{(l-1)\\top}, \\qquad
+        \\frac{\\partial C}{\\partial b^{(l)}} = \\sum_{k=1}^{N} \\delta^{(l)}_{:,k},
+        \\end{aligned}
+
+    where :math:`\\odot` is the entrywise product and
+    :math:`\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))` is computed from the
+    activations :math:`a = \\sigma(z)` that the forward pass already has. For the
+    1-6-7-2 network these are the assignment's six Jacobians ``J_W3``, ``J_b3``,
+    ``J_W2``, ``J_b2``, ``J_W1`` and ``J_b1``.
+
+    Parameters
+    ----------
+    network : list of (W, b) pairs
+        As for :func:`feed_forward`.
+    x : array_like, shape (n_in, N)
+        The inputs, one column per example.
+    y : array_like, shape (n_out, N)
+        The targets, one column per example.
+
+    Returns
+    -------
+    list of (dC/dW, dC/db) pairs
+        One pair per layer, each of the shape of the matching ``(W, b)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`cost`.
+
+    Examples
+    --------
+    >>> from mvcalc.datasets import heart_curve
+    >>> x, y = heart_curve()
+    >>> network = init_network([1, 6, 7, 2], np.random.default_rng(0))
+    >>> gradients = backprop(network, x, y)
+    >>> [(dW.shape, db.shape) for dW, db in gradients]
+    [((6, 1), (6, 1)), ((7, 6), (7, 1)), ((2, 7), (2, 1))]
+    >>> print(np.round(gradients[-1][1].ravel(), 6))   # J_b3
+    [ 0.083395 -0.030392]
+
+    Introduced in: Module 3, *The Backpropagation assignment*.
+    """
+    network = _check_network(network)
+    x = _check_x(network, x)
+    y = _check_y(network, x, y)
+    _, activations = _forward(network, x)
+    return _backward(network, activations, activations[-1] - y)
+
+
+def train(
+    network: Network,
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    iterations: int,
+    step: float,
+    noise: float = 0.0,
+    rng: np.random.Generator | None = None,
+    record_every: int | None = None,
+) -> scipy.optimize.OptimizeResult:
+    """Train a network by (stochastic) steepest descent on the cost, as in the assignment.
+
+    Each iteration uses every example, computes the gradient by :func:`backprop`,
+    and moves every parameter :math:`P` (each :math:`W^{(l)}` and each
+    :math:`b^{(l)}`) downhill:
+
+    .. math::
+
+        P \\leftarrow P - \\gamma\\,(1 + \\nu\\,\\varepsilon_P)\\,\\frac{\\partial C}{\\partial P},
+        \\qquad \\varepsilon_P \\sim \\mathcal{N}(0, 1),
+
+    with step :math:`\\gamma` (the assignment's "aggression") and noise
+    :math:`\\nu`. Each block gets its own random factor, drawn afresh every
+    iteration: the "stochastic steepest descent" of the assignment, whose
+    jitter helps the descent escape flat regions and poor local minima. With
+    ``noise=0`` this is plain steepest descent and no randomness is used. The
+    :math:`\\varepsilon` are drawn as ``rng.standard_normal(2 * L)`` once per
+    iteration, in the order :math:`W^{(1)}, b^{(1)}, W^{(2)}, b^{(2)}, \\dots`
+
+    Parameters
+    ----------
+    network : list of (W, b) pairs
+        The starting network, as for :func:`feed_forward`. It is not modified:
+        training works on a copy.
+    x : array_like, shape (n_in, N)
+        The inputs, one column per example.
+    y : array_like, shape (n_out, N)
+        The targets, one column per example.
+    iterations : int
+        The number of descent steps, positive.
+    step : float
+        The step size :math:`\\gamma`, positive (the assignment uses 7).
+    noise : float, optional
+        The size :math:`\\nu \\ge 0` of the random factors (the assignment
+        uses 1). Default 0: no noise.
+    rng : numpy.random.Generator, optional
+        The source of :math:`\\varepsilon`; needed when ``noise > 0``.
+    record_every : int, optional
+        Record the network's output every this many iterations (and after the
+        last) in ``snapshots``, e.g. to draw the curve as it is learnt.
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        With fields
+
+        - ``x``: the trained network, a list of ``(W, b)`` pairs;
+        - ``fun``: its cost, a float;
+        - ``nit``: the number of iterations done (``iterations`` on success);
+        - ``costs``: ndarray of shape ``(nit + 1,)``, the cost before each
+          iteration and after the last (``costs[-1] == fun``);
+        - ``snapshots``: list of ``(iteration, output)`` pairs, ``output`` of
+          shape ``(n_out, N)`` the network's output :math:`a^{(L)}` on ``x``
+          after that many iterations; at iterations 0, ``record_every``,
+          ``2 * record_every``, … and the last. Empty if ``record_every`` is None;
+        - ``success``: False if the parameters stopped being finite (the step
+          is far too large), then training stops there;
+        - ``message``: a sentence saying what happened.
+
+    Raises
+    ------
+    TypeError
+        If ``rng`` is given and is not a ``numpy.random.Generator``, or
+        ``iterations`` or ``record_every`` is not an integer; and as for
+        :func:`cost`.
+    ValueError
+        If ``iterations < 1``, ``step <= 0``, ``noise < 0``, ``noise > 0``
+        without an ``rng``, ``record_every < 1``; and as for :func:`cost`.
+
+    Examples
+    --------
+    >>> from mvcalc.datasets import heart_curve
+    >>> x, y = heart_curve()
+    >>> network = init_network([1, 6, 7, 2], np.random.default_rng(0))
+    >>> result = train(network, x, y, iterations=2000, step=7.0, noise=1.0,
+    ...                rng=np.random.default_rng(1), record_every=500)
+    >>> print(f"{result.costs[0]:.4f} -> {result.fun:.4f} after {result.nit} iterations")
+    0.1554 -> 0.0075 after 2000 iterations
+    >>> [iteration for iteration, output in result.snapshots]
+    [0, 500, 1000, 1500, 2000]
+
+    Introduced in: Module 3, *The Backpropagation assignment*.
+    """
+    network = _check_network(network)
+    x = _check_x(network, x)
+    y = _check_y(network, x, y)
+    iterations = _check_positive_int(iterations, "iterations")
+    step = check_step(step, "step")
+    if isinstance(noise, bool) or not isinstance(noise, Real):
+        raise TypeError(f"noise must be a non-negative real number, got {type(noise).__name__} {noise!r}")
+    noise = float(noise)
+    if not (math.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite non-negative number, got {noise!r}")
+    if rng is not None:
+        rng = check_rng(rng)
+    elif noise > 0:
+        raise ValueError(f"noise={noise!r} > 0 needs a random generator: pass rng=np.random.default_rng(seed)")
+    if record_every is not None:
+        record_every = _check_positive_int(record_every, "record_every")
+
+    network = [(W.copy(), b.copy()) for W, b in network]  # never modify the caller's network
+    n_examples = x.shape[1]
+    n_blocks = 2 * len(network)
+    costs = np.empty(iterations + 1)
+    snapshots = []
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported, not warned about
+        for i in range(iterations + 1):
+            # The forward pass gives the cost at the current parameters for free.
+            _, activations = _forward(network, x)
+            error = activations[-1] - y
+            costs[i] = float(np.vdot(error, error)) / n_examples
+            success = math.isfinite(costs[i])
+            last = i == iterations or not success
+            if record_every is not None and (i % record_every == 0 or last):
+                snapshots.append((i, activations[-1].copy()))
+            if last:
+                break
+            gradients = _backward(network, activations, error)
+            if noise > 0:
+                factors = (step * (1.0 + noise * rng.standard_normal(n_blocks))).tolist()
+            else:
+                factors = [step] * n_blocks
+            for l, ((W, b), (dC_dW, dC_db)) in enumerate(zip(network, gradients)):
+                W -= factors[2 * l] * dC_dW  # in place: W is our own copy
+                b -= factors[2 * l + 1] * dC_db
+
+    nit = i
+    costs = costs[: nit + 1]
+    if success and not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in network):
+        success = False
+    done = f"{nit} iteration{'' if nit == 1 else 's'}"
+    if success:
+        message = f"Completed {done}; the cost went from {costs[0]:.4g} to {costs[-1]:.4g}."
+    else:
+        message = (
+            f"Stopped after {done}: the parameters are no longer finite "
+            f"(the cost is {float(costs[-1])}); try a smaller step than {step!r}."
+        )
+    return scipy.optimize.OptimizeResult(
+        x=network,
+        fun=float(costs[-1]),
+        nit=nit,
+        costs=costs,
+        snapshots=snapshots,
+        success=success,
+        message=message,
+    )
