@@ -17,7 +17,8 @@ A network is a plain list of ``(W, b)`` pairs, one per layer: ``network[l]``
 holds :math:`W^{(l+1)}` of shape ``(n_out, n_in)`` and :math:`b^{(l+1)}` of
 shape ``(n_out, 1)``.
 
-Introduced in: Module 3, *The Backpropagation assignment*.
+Introduced in: Module 3, *Simple Neural Networks* and *Training a Network*; used to train the
+network of *Backpropagation: A Network Learns to Draw* (``book/m3/backprop.md``).
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def sigmoid(z: ArrayLike) -> np.ndarray | float:
     >>> print(sigmoid(np.array([-1000.0, -2.0, 2.0, 1000.0])))
     [0.         0.11920292 0.88079708 1.        ]
 
-    Introduced in: Module 3, *The Backpropagation assignment*.
+    Introduced in: Module 3, *Simple Neural Networks* (``book/m3/neural-networks.md``).
     """
     return _scalar_or_array(_sigmoid(_as_float(z)))
 
@@ -151,7 +152,7 @@ def d_sigmoid(z: ArrayLike) -> np.ndarray | float:
     >>> bool(np.allclose(d_sigmoid(z), sigmoid(z) * (1 - sigmoid(z)), rtol=0, atol=1e-16))
     True
 
-    Introduced in: Module 3, *The Backpropagation assignment*.
+    Introduced in: Module 3, *Simple Neural Networks* (``book/m3/neural-networks.md``).
     """
     z = _as_float(z)
     e = np.exp(-np.abs(z))  # σ′ is even, so use e^{-|z|} <= 1
@@ -193,7 +194,7 @@ def d_tanh(z: ArrayLike) -> np.ndarray | float:
     >>> print(d_tanh(np.array([-1.0, 20.0, 1000.0])))
     [4.19974342e-01 1.69934170e-17 0.00000000e+00]
 
-    Introduced in: Module 3, *The Backpropagation assignment*.
+    Introduced in: Module 3, *Simple Neural Networks* (``book/m3/neural-networks.md``).
     """
     z = _as_float(z)
     e = np.exp(-np.abs(z)) ** 2  # e^{-2|z|}, squared so that 2|z| cannot overflow
@@ -338,7 +339,7 @@ def init_network(sizes: Sequence[int], rng: np.random.Generator, scale: float = 
     >>> print(network[0][0].ravel())
     [ 0.06286511 -0.06605243  0.32021133  0.05245006 -0.26783469  0.18079753]
 
-    Introduced in: Module 3, *The Backpropagation assignment*.
+    Introduced in: Module 3, *Simple Neural Networks* (``book/m3/neural-networks.md``).
     """
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
         raise TypeError(
@@ -425,7 +426,7 @@ def feed_forward(network: Network, x: ArrayLike) -> tuple[list[np.ndarray], list
     [[0.6969 0.6975 0.698 ]
      [0.4372 0.4377 0.4383]]
 
-    Introduced in: Module 3, *The Backpropagation assignment*.
+    Introduced in: Module 3, *Simple Neural Networks* (``book/m3/neural-networks.md``).
     """
     network = _check_network(network)
     x = _check_x(network, x)
@@ -469,7 +470,7 @@ def cost(network: Network, x: ArrayLike, y: ArrayLike) -> float:
     >>> cost(network, [[1.0, 2.0, 3.0]], [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
     0.5
 
-    Introduced in: Module 3, *The Backpropagation assignment*.
+    Introduced in: Module 3, *Training a Network* (``book/m3/training.md``).
     """
     network = _check_network(network)
     x = _check_x(network, x)
@@ -549,7 +550,7 @@ def backprop(network: Network, x: ArrayLike, y: ArrayLike) -> Network:
     >>> print(np.round(gradients[-1][1].ravel(), 6))   # J_b3
     [ 0.083395 -0.030392]
 
-    Introduced in: Module 3, *The Backpropagation assignment*.
+    Introduced in: Module 3, *Training a Network* (``book/m3/training.md``).
     """
     network = _check_network(network)
     x = _check_x(network, x)
@@ -650,7 +651,7 @@ def train(
     >>> [iteration for iteration, output in result.snapshots]
     [0, 500, 1000, 1500, 2000]
 
-    Introduced in: Module 3, *The Backpropagation assignment*.
+    Introduced in: Module 3, *Backpropagation: A Network Learns to Draw* (``book/m3/backprop.md``).
     """
     network = _check_network(network)
     x = _check_x(network, x)
