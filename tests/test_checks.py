@@ -282,7 +282,9 @@ def test_trials_and_seed():
 def test_check_all_prints_a_verdict_per_function(capsys):
     funcs = {"J_b3": J_b3_summed, "J_W3": J_W3}
     results = check_all(funcs, trials=2)
-    out = capsys.readouterr().out.splitlines()
+    lines = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 88 for line in lines), "verdicts are wrapped to read without scrolling"
+    out = [line for line in lines if not line.startswith("    ")]  # first lines of the verdicts
     assert out[0].startswith("J_W3: correct.")  # in the assignment's order
     assert out[1].startswith("J_b3: not right yet.")
     assert out[2] == "1 of 2 correct."
@@ -307,3 +309,12 @@ def test_check_all_prints_a_verdict_per_function(capsys):
 def test_validation(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_a_stub_is_reported_as_not_written_yet():
+    def J_b1(network, x, y):
+        raise NotImplementedError("write me")
+
+    result = check_jacobian("J_b1", J_b1, trials=1)
+    assert not result.passed
+    assert "not written yet" in result.message and "write me" in result.message
