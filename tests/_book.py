@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import sys
 import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
-HTML = BUILD / "html"
+HTML = Path(os.environ.get("BOOK_HTML", BUILD / "html"))  # BOOK_HTML: test another build
 EXECUTED = BUILD / "jupyter_execute"
 
 sys.path.insert(0, str(ROOT / "tools"))
