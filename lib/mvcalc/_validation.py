@@ -75,3 +75,13 @@ def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
             f"got {type(rng).__name__} {rng!r}"
         )
     return rng
+
+
+def check_real_scalar(value: Any, name: str) -> float:
+    """Return ``value`` as a float if it is a finite real number (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return value

@@ -1,0 +1,399 @@
+"""Tests of mvcalc.optimise against independent references.
+
+References: scipy.optimize.newton (roots), scipy.optimize.minimize and
+numpy.linalg.solve (minima of quadratics), scipy.optimize.minimize with an
+equality constraint (Lagrange multipliers), and hand solutions from the
+syllabus (x³ − 2x + 2, the sextic of the Newton–Raphson quiz, x²y on a circle).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.optimize
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mvcalc
+from mvcalc import gradient_descent, lagrange_multipliers, newton_raphson
+from mvcalc.optimise import DIVERGENCE_BOUND
+
+# ---------------------------------------------------------------------------
+# newton_raphson
+# ---------------------------------------------------------------------------
+
+# (name, f, f', x0)
+ROOT_PROBLEMS = [
+    ("cos x − x", lambda x: np.cos(x) - x, lambda x: -np.sin(x) - 1, 1.0),
+    ("x² − 2", lambda x: x**2 - 2, lambda x: 2 * x, 1.0),
+    ("eˣ − 3", lambda x: np.exp(x) - 3, np.exp, 0.0),
+    ("x³ − 2x + 2", lambda x: x**3 - 2 * x + 2, lambda x: 3 * x**2 - 2, -2.0),
+    ("tanh x − 1/2", lambda x: np.tanh(x) - 0.5, lambda x: 1 / np.cosh(x) ** 2, 0.0),
+    ("x − 10⁴", lambda x: x - 1e4, lambda x: 1.0, 3.0),
+]
+
+
+@pytest.mark.parametrize("with_fprime", [True, False], ids=["fprime", "numerical f'"])
+@pytest.mark.parametrize(("name", "f", "fprime", "x0"), ROOT_PROBLEMS, ids=[p[0] for p in ROOT_PROBLEMS])
+def test_newton_raphson_matches_scipy(name, f, fprime, x0, with_fprime):
+    res = newton_raphson(f, x0, fprime=fprime if with_fprime else None)
+    reference = scipy.optimize.newton(f, x0, fprime=fprime, tol=1e-14, maxiter=100)
+    assert res.success, res.message
+    assert isinstance(res, scipy.optimize.OptimizeResult)
+    assert res.x == pytest.approx(reference, rel=1e-12, abs=1e-12)
+    assert res.fun == f(res.x)
+    assert res.history[0] == x0 and res.history[-1] == res.x
+    assert res.history.shape == (res.nit + 1,)
+    assert res.message.startswith("converged")
+
+
+SEXTIC = lambda x: x**6 / 6 - 3 * x**4 - 2 * x**3 / 3 + 27 * x**2 / 2 + 18 * x - 30  # noqa: E731
+SEXTIC_PRIME = lambda x: x**5 - 12 * x**3 - 2 * x**2 + 27 * x + 18  # noqa: E731
+CUBIC = lambda x: x**3 - 2 * x + 2  # noqa: E731
+CUBIC_PRIME = lambda x: 3 * x**2 - 2  # noqa: E731
+
+
+def test_lecture_example_converges_to_minus_1_769():
+    res = newton_raphson(CUBIC, -2.0)
+    assert res.success
+    assert res.x == pytest.approx(-1.7692923542386314, rel=1e-13)
+    assert round(res.x, 3) == -1.769
+
+
+@pytest.mark.parametrize("fprime", [CUBIC_PRIME, None], ids=["fprime", "numerical f'"])
+def test_lecture_example_from_zero_is_reported_as_a_cycle(fprime):
+    res = newton_raphson(CUBIC, 0.0, fprime=fprime)
+    assert not res.success
+    assert res.message.startswith("cycle")
+    assert "1 → 0 → 1" in res.message or "0 → 1 → 0" in res.message
+    np.testing.assert_allclose(res.history[:3], [0.0, 1.0, 0.0], atol=1e-9)
+    assert np.isfinite(res.x) and res.x == res.history[-1]
+    if fprime is not None:  # exact arithmetic: 0 → 1 → 0 repeats exactly
+        np.testing.assert_array_equal(res.history, [0.0, 1.0, 0.0])
+
+
+@pytest.mark.parametrize("fprime", [SEXTIC_PRIME, None], ids=["fprime", "numerical f'"])
+@pytest.mark.parametrize(
+    ("x0", "root", "nit"),
+    [(-4.0, -3.760214, 6), (1.5, 1.063071, 5), (1.99, -3.760214, 20), (3.1, -3.760214, 29)],
+)
+def test_sextic_of_the_quiz(x0, root, nit, fprime):
+    res = newton_raphson(SEXTIC, x0, fprime=fprime)
+    assert res.success, res.message
+    assert res.x == pytest.approx(root, abs=1e-6)
+    assert res.nit == nit
+    assert abs(res.fun) < 1e-10
+    assert res.x == pytest.approx(scipy.optimize.brentq(SEXTIC, root - 0.01, root + 0.01), rel=1e-12)
+
+
+def test_sextic_from_1_99_jumps_far_away_first():
+    res = newton_raphson(SEXTIC, 1.99, fprime=SEXTIC_PRIME)
+    assert res.history[1] == pytest.approx(-36.475, abs=1e-3)
+
+
+def test_sextic_from_3_1_oscillates_before_escaping():
+    res = newton_raphson(SEXTIC, 3.1, fprime=SEXTIC_PRIME)
+    first = res.history[:21]
+    assert np.all((first > 2.5) & (first < 4.4))
+    assert res.history[21] < -5
+    # scipy's secant method (no fprime) lands on the other root, 1.0631 (as the syllabus notes).
+    assert scipy.optimize.newton(SEXTIC, 3.1) == pytest.approx(1.063071, abs=1e-6)
+
+
+@pytest.mark.parametrize("fprime", [SEXTIC_PRIME, None], ids=["fprime", "numerical f'"])
+def test_sextic_at_its_stationary_point_reports_a_zero_derivative(fprime):
+    assert SEXTIC_PRIME(2.0) == 0.0
+    res = newton_raphson(SEXTIC, 2.0, fprime=fprime)
+    assert not res.success
+    assert res.message.startswith("zero derivative")
+    assert "at x = 2" in res.message
+    assert res.x == 2.0 and res.nit == 0 and res.fun == SEXTIC(2.0)
+    np.testing.assert_array_equal(res.history, [2.0])
+
+
+def test_divergence_of_arctan_from_two():
+    res = newton_raphson(np.arctan, 2.0)
+    assert not res.success
+    assert res.message.startswith("diverged")
+    assert np.isfinite(res.x) and res.x == res.history[-1]
+    assert np.all(np.isfinite(res.history))
+    assert np.all(np.abs(res.history) <= DIVERGENCE_BOUND * 2.0)
+    assert np.all(np.diff(np.abs(res.history)) > 0)  # each iterate overshoots further
+    # From closer in it converges to the root 0.
+    assert newton_raphson(np.arctan, 1.3).x == pytest.approx(0.0, abs=1e-12)
+
+
+def test_running_out_of_iterations():
+    res = newton_raphson(SEXTIC, 3.1, fprime=SEXTIC_PRIME, max_iter=5)
+    assert not res.success
+    assert res.message.startswith("did not converge in max_iter=5")
+    assert res.nit == 5 and res.history.shape == (6,)
+
+
+def test_exact_root_at_the_start():
+    res = newton_raphson(lambda x: x - 1.0, 1.0)
+    assert res.success and res.nit == 0 and res.x == 1.0
+    assert res.message == "converged: f(x) = 0 exactly"
+
+
+def test_exact_root_on_the_last_allowed_step():
+    res = newton_raphson(lambda x: x - 1.0, 0.0, fprime=lambda x: 1.0, max_iter=1)
+    assert res.success and res.nit == 1 and res.x == 1.0
+    assert res.message == "converged: f(x) = 0 exactly"
+
+
+def test_newton_never_returns_nan_when_the_derivative_vanishes_on_the_way():
+    """x² + 1 has no real root; from 1 the iterates bounce around, and from 0 f' = 0."""
+    res = newton_raphson(lambda x: x**2 + 1, 0.0, fprime=lambda x: 2 * x)
+    assert not res.success and res.message.startswith("zero derivative") and res.x == 0.0
+    res = newton_raphson(lambda x: x**2 + 1, 1.0, fprime=lambda x: 2 * x)
+    assert not res.success and np.isfinite(res.x)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"f": "f"}, TypeError, "f must be a callable"),
+        ({"fprime": 3}, TypeError, "fprime must be a callable"),
+        ({"x0": "1"}, TypeError, "x0 must be a real number"),
+        ({"x0": [1.0]}, TypeError, "x0 must be a real number"),
+        ({"x0": np.nan}, ValueError, "x0 must be finite"),
+        ({"tol": 0.0}, ValueError, "tol must be a finite positive number"),
+        ({"tol": -1e-3}, ValueError, "tol must be a finite positive number"),
+        ({"tol": "small"}, TypeError, "tol must be a positive real number"),
+        ({"max_iter": 0}, ValueError, "max_iter must be a positive integer"),
+        ({"max_iter": 2.5}, TypeError, "max_iter must be a positive integer"),
+        ({"max_iter": True}, TypeError, "max_iter must be a positive integer"),
+        ({"f": lambda x: np.nan}, ValueError, "f returned a non-finite value"),
+        ({"f": lambda x: 1j * x}, TypeError, "f must return real values"),
+        ({"f": lambda x: np.array([x, x])}, ValueError, "f must return a scalar"),
+        ({"f": lambda x: "x"}, TypeError, "f must return numbers"),
+        ({"fprime": lambda x: np.inf}, ValueError, "fprime returned a non-finite value"),
+        ({"fprime": lambda x: np.ones(2)}, ValueError, "fprime must return a scalar"),
+    ],
+)
+def test_newton_raphson_rejects_bad_input(kwargs, error, match):
+    arguments = {"f": CUBIC, "x0": -2.0} | kwargs
+    f, x0 = arguments.pop("f"), arguments.pop("x0")
+    with pytest.raises(error, match=match):
+        newton_raphson(f, x0, **arguments)
+
+
+# ---------------------------------------------------------------------------
+# gradient_descent
+# ---------------------------------------------------------------------------
+
+A = np.array([[3.0, 1.0, 0.0], [1.0, 4.0, 1.0], [0.0, 1.0, 2.0]])
+B = np.array([1.0, -2.0, 0.5])
+LAMBDA_MAX = np.linalg.eigvalsh(A).max()
+
+
+def quadratic(v):
+    return 0.5 * v @ A @ v - B @ v
+
+
+def quadratic_gradient(v):
+    return A @ v - B
+
+
+def test_gradient_descent_finds_the_minimum_of_a_quadratic():
+    x0 = np.array([1.0, 1.0, -1.0])
+    res = gradient_descent(quadratic_gradient, x0, step=1 / LAMBDA_MAX)
+    assert res.success, res.message
+    assert isinstance(res, scipy.optimize.OptimizeResult)
+    np.testing.assert_allclose(res.x, np.linalg.solve(A, B), atol=1e-7)
+    reference = scipy.optimize.minimize(quadratic, x0, jac=quadratic_gradient, method="BFGS", options={"gtol": 1e-10})
+    np.testing.assert_allclose(res.x, reference.x, atol=1e-7)
+    assert res.path.shape == (res.nit + 1, 3) and res.grad_norms.shape == (res.nit + 1,)
+    np.testing.assert_array_equal(res.path[0], x0)
+    np.testing.assert_array_equal(res.path[-1], res.x)
+    assert res.grad_norms[-1] < 1e-8 and np.all(res.grad_norms[:-1] >= 1e-8)
+    np.testing.assert_allclose(res.jac, quadratic_gradient(res.x))
+    np.testing.assert_allclose(res.grad_norms, np.linalg.norm(res.path @ A.T - B, axis=1))
+
+
+def test_gradient_descent_with_a_numerical_gradient():
+    f = lambda v: (v[0] - 1) ** 2 + 2 * (v[1] + 0.5) ** 2  # noqa: E731
+    res = gradient_descent(lambda v: mvcalc.gradient(f, v), [0.0, 0.0], step=0.2, tol=1e-7)
+    assert res.success
+    np.testing.assert_allclose(res.x, [1.0, -0.5], atol=1e-7)
+
+
+@settings(max_examples=15)
+@given(
+    eigenvalues=st.lists(st.floats(0.5, 5.0), min_size=2, max_size=3),
+    angle=st.floats(0, np.pi),
+    fraction=st.floats(0.3, 1.9),
+)
+def test_step_below_two_over_lambda_max_converges(eigenvalues, angle, fraction):
+    n = len(eigenvalues)
+    c, s = np.cos(angle), np.sin(angle)
+    rotation = np.eye(n)
+    rotation[:2, :2] = [[c, -s], [s, c]]
+    H = rotation @ np.diag(eigenvalues) @ rotation.T
+    res = gradient_descent(lambda v: H @ v, np.ones(n), step=fraction / max(eigenvalues))
+    assert res.success, res.message
+    np.testing.assert_allclose(res.x, np.zeros(n), atol=1e-7)
+
+
+@pytest.mark.parametrize("factor", [2.05, 3.0, 1e3])
+def test_step_beyond_two_over_lambda_max_diverges(factor):
+    res = gradient_descent(quadratic_gradient, [1.0, 1.0, -1.0], step=factor * 2 / LAMBDA_MAX)
+    assert not res.success
+    assert res.message.startswith("diverged")
+    assert "too large" in res.message
+    assert np.all(np.isfinite(res.x)) and np.all(np.isfinite(res.path))
+    np.testing.assert_array_equal(res.path[-1], res.x)
+    assert res.grad_norms[-1] > res.grad_norms[0]
+
+
+def test_gradient_descent_stops_when_the_gradient_becomes_non_finite():
+    res = gradient_descent(lambda v: np.sqrt(v) - 0.5, [1.0], step=3.0)  # x1 = -0.5: sqrt is nan
+    assert not res.success
+    assert "grad returned a non-finite value" in res.message
+    np.testing.assert_array_equal(res.x, [1.0])
+
+
+def test_gradient_descent_runs_out_of_iterations():
+    res = gradient_descent(quadratic_gradient, [1.0, 1.0, -1.0], step=0.01, max_iter=7)
+    assert not res.success
+    assert res.message.startswith("did not converge in max_iter=7")
+    assert res.nit == 7 and res.path.shape == (8, 3)
+
+
+def test_gradient_descent_at_the_minimum_takes_no_step():
+    res = gradient_descent(quadratic_gradient, np.linalg.solve(A, B), step=0.1)
+    assert res.success and res.nit == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"grad": None}, TypeError, "grad must be a callable"),
+        ({"x0": [[1.0, 2.0, 3.0]]}, ValueError, "x0 must be a 1-D array"),
+        ({"x0": [1.0, np.inf, 0.0]}, ValueError, "x0 must be finite"),
+        ({"x0": "abc"}, TypeError, "x0 must be a real number"),
+        ({"step": 0.0}, ValueError, "step must be a finite positive number"),
+        ({"step": -0.1}, ValueError, "step must be a finite positive number"),
+        ({"step": "big"}, TypeError, "step must be a positive real number"),
+        ({"tol": 0.0}, ValueError, "tol must be a finite positive number"),
+        ({"tol": np.nan}, ValueError, "tol must be a finite positive number"),
+        ({"max_iter": 0}, ValueError, "max_iter must be a positive integer"),
+        ({"max_iter": 10.0}, TypeError, "max_iter must be a positive integer"),
+        ({"grad": lambda v: v[:2]}, ValueError, r"grad must return an array of shape \(3,\)"),
+        ({"grad": lambda v: v @ v}, ValueError, r"grad must return an array of shape \(3,\)"),
+        ({"grad": lambda v: v * np.nan}, ValueError, "grad returned a non-finite value"),
+        ({"grad": lambda v: 1j * v}, TypeError, "grad must return real numbers"),
+    ],
+)
+def test_gradient_descent_rejects_bad_input(kwargs, error, match):
+    arguments = {"grad": quadratic_gradient, "x0": [1.0, 1.0, -1.0], "step": 0.1} | kwargs
+    grad, x0 = arguments.pop("grad"), arguments.pop("x0")
+    with pytest.raises(error, match=match):
+        gradient_descent(grad, x0, **arguments)
+
+
+# ---------------------------------------------------------------------------
+# lagrange_multipliers
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("a", [1.0, 2.0])
+@pytest.mark.parametrize(("sx", "sy"), [(1, 1), (-1, 1), (1, -1), (-1, -1)])
+def test_x2y_on_a_circle_matches_the_hand_solution(a, sx, sy):
+    """∇(x²y) = λ∇(x² + y² − a²) gives λ = y, x² = 2y², so y = ±a/√3, x = ±√(2/3) a."""
+    f = lambda v: v[0] ** 2 * v[1]  # noqa: E731
+    g = lambda v: v[0] ** 2 + v[1] ** 2 - a**2  # noqa: E731
+    res = lagrange_multipliers(f, g, [sx * 0.7 * a, sy * 0.7 * a])
+    assert res.success, res.message
+    assert isinstance(res, scipy.optimize.OptimizeResult)
+    x, y = sx * np.sqrt(2 / 3) * a, sy * a / np.sqrt(3)
+    np.testing.assert_allclose(res.x, [x, y], rtol=1e-8)
+    assert res.lam == pytest.approx(y, rel=1e-8)
+    assert res.fun == pytest.approx(x**2 * y, rel=1e-8)
+    assert abs(res.constraint) < 1e-9
+    assert res.nfev > 0
+
+
+def test_x2y_on_a_circle_also_has_stationary_points_on_the_y_axis():
+    res = lagrange_multipliers(lambda v: v[0] ** 2 * v[1], lambda v: v @ v - 1, [0.1, 1.1])
+    assert res.success
+    np.testing.assert_allclose(res.x, [0.0, 1.0], atol=1e-8)
+    assert res.lam == pytest.approx(0.0, abs=1e-8)
+
+
+def quiz_f(v):
+    return np.exp(-(2 * v[0] ** 2 + v[1] ** 2 - v[0] * v[1]) / 2)
+
+
+def quiz_g(v):
+    return v[0] ** 2 + 3 * (v[1] + 1) ** 2 - 1
+
+
+def quiz_gradients(v):
+    """Hand-written ∂f/∂x, ∂f/∂y, ∂g/∂x, ∂g/∂y of the quiz pair, as the quiz asks."""
+    x, y = v
+    f = quiz_f(v)
+    return np.array([-(2 * x - y / 2) * f, -(y - x / 2) * f]), np.array([2 * x, 6 * (y + 1)])
+
+
+@pytest.mark.parametrize(("sign", "x0"), [(-1, [0.0, -0.5]), (1, [1.0, -1.0])], ids=["maximum", "minimum"])
+def test_quiz_pair_matches_scipy_constrained_minimize(sign, x0):
+    res = lagrange_multipliers(quiz_f, quiz_g, x0)
+    assert res.success, res.message
+    reference = scipy.optimize.minimize(
+        lambda v: sign * quiz_f(v),
+        [0.5, -0.5],
+        constraints=[{"type": "eq", "fun": quiz_g}],
+        method="SLSQP",
+        options={"ftol": 1e-14},
+    )
+    assert reference.success
+    np.testing.assert_allclose(res.x, reference.x, atol=1e-6)
+    assert res.fun == pytest.approx(quiz_f(reference.x), rel=1e-9)
+    grad_f, grad_g = quiz_gradients(res.x)
+    np.testing.assert_allclose(grad_f, res.lam * grad_g, atol=1e-8)
+    assert abs(res.constraint) < 1e-9
+
+
+def test_three_variables():
+    """x + y + z on the unit sphere: x = y = z = ±1/√3 with λ = 1/(2x)."""
+    res = lagrange_multipliers(lambda v: v.sum(), lambda v: v @ v - 1, [1.0, 1.0, 1.0], lam0=1.0)
+    assert res.success
+    np.testing.assert_allclose(res.x, np.full(3, 1 / np.sqrt(3)), rtol=1e-8)
+    assert res.lam == pytest.approx(np.sqrt(3) / 2, rel=1e-8)
+
+
+def test_an_impossible_constraint_fails_with_a_message():
+    res = lagrange_multipliers(lambda v: v[0] + v[1], lambda v: v @ v + 1, [1.0, 1.0])
+    assert not res.success
+    assert "\n" not in res.message and len(res.message) > 0
+    assert abs(res.constraint) > 0.5
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"f": 1.0}, TypeError, "f must be a callable"),
+        ({"g": "g"}, TypeError, "g must be a callable"),
+        ({"x0": [1.0]}, ValueError, "x0 must have at least 2 entries"),
+        ({"x0": [[1.0, 1.0]]}, ValueError, "x0 must be a 1-D array"),
+        ({"x0": [1.0, np.nan]}, ValueError, "x0 must be finite"),
+        ({"lam0": np.inf}, ValueError, "lam0 must be finite"),
+        ({"lam0": "1"}, TypeError, "lam0 must be a real number"),
+        ({"f": lambda v: v}, ValueError, "f must return a scalar"),
+        ({"g": lambda v: np.array([v @ v])}, ValueError, "g must return a scalar"),
+        ({"f": lambda v: np.nan * v[0]}, ValueError, "f returned a non-finite value"),
+        ({"g": lambda v: 1j * v[0]}, TypeError, "g must return real values"),
+    ],
+)
+def test_lagrange_multipliers_rejects_bad_input(kwargs, error, match):
+    arguments = {"f": quiz_f, "g": quiz_g, "x0": [1.0, -1.0]} | kwargs
+    f, g, x0 = arguments.pop("f"), arguments.pop("g"), arguments.pop("x0")
+    with pytest.raises(error, match=match):
+        lagrange_multipliers(f, g, x0, **arguments)
+
+
+def test_top_level_exports():
+    for name in ["newton_raphson", "gradient_descent", "lagrange_multipliers"]:
+        assert name in mvcalc.__all__ and getattr(mvcalc, name) is getattr(mvcalc.optimise, name)
