@@ -67,7 +67,7 @@ def test_chapter_anatomy(page):
 def _proper(word: str) -> bool:
     """Words that keep their capital in a sentence-case heading."""
     return word in {"Jacobian", "Jacobians", "Hessian", "Hessians", "Taylor", "Newton", "Raphson", "Lagrange",
-                    "Sandpit", "Binder", "Python", "I"} or word.isupper()
+                    "Sandpit", "Binder", "Python", "Maclaurin", "I"} or word.isupper()
 
 
 @pytest.mark.parametrize("page", CHAPTERS, ids=ids(CHAPTERS))
