@@ -397,3 +397,10 @@ def test_lagrange_multipliers_rejects_bad_input(kwargs, error, match):
 def test_top_level_exports():
     for name in ["newton_raphson", "gradient_descent", "lagrange_multipliers"]:
         assert name in mvcalc.__all__ and getattr(mvcalc, name) is getattr(mvcalc.optimise, name)
+
+
+def test_zero_derivative_message_does_not_assume_a_turning_point():
+    # f(x) = x**3 + 1 has f'(0) = 0 at an inflection, not at a turning point.
+    result = mvcalc.newton_raphson(lambda x: x**3 + 1, 0.0, fprime=lambda x: 3 * x**2)
+    assert not result.success
+    assert "zero derivative" in result.message and "inflection" in result.message

@@ -142,7 +142,7 @@ def newton_raphson(
             size = "0" if slope == 0 else f"{slope:.3g}, zero to working precision,"
             message = (
                 f"zero derivative: f'(x) = {size} at x = {x:.12g}, so the tangent line "
-                "does not cross zero (x is a turning point of f)"
+                "does not cross zero (x is a stationary point of f: a turning point or an inflection)"
             )
             break
         x_new = x - step
