@@ -1,7 +1,8 @@
-"""Shared test configuration: a deterministic hypothesis profile for the book's tests."""
+"""Shared test configuration: a deterministic hypothesis profile, and the browser for page tests."""
 
 import os
 
+import pytest
 from hypothesis import settings
 
 # deadline=None: the first call of a test pays for imports and lambdify, which
@@ -10,3 +11,23 @@ from hypothesis import settings
 # database=None: no .hypothesis/ directory is written into the repository.
 settings.register_profile("book", deadline=None, derandomize=True, max_examples=60, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "book"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium, driven by Playwright, for the tests of the built pages."""
+    from playwright.sync_api import sync_playwright
+
+    from _book import find_chromium
+
+    path = find_chromium()
+    if path is None:
+        pytest.fail("no Chromium found: run `make browser` or see tools/find_browser.py")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()

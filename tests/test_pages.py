@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from _book import HTML, find_chromium, html_pages, serve
+from _book import HTML, html_pages, serve
 
 pytestmark = pytest.mark.book
 
@@ -28,23 +28,6 @@ VISIBLE_TEXT = """() => {
   clone.querySelectorAll('pre, code, script, style, mjx-container, .cell_output, .highlight').forEach(e => e.remove());
   return clone.innerText;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    path = find_chromium()
-    if path is None:
-        pytest.fail("no Chromium found: run `make browser` or see tools/find_browser.py")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

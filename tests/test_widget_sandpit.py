@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from _book import HTML, find_chromium, serve
+from _book import HTML, serve
 from mvcalc.sandpit import Sandpit, dome_with_well, multiple_minima, random_pits
 from mvcalc.widgets import HTMLWidget, static_text
 from mvcalc.widgets.sandpit import QUANTUM, decode_depths, encode_depths, sandpit_game
@@ -200,23 +200,6 @@ READING = re.compile(
 
 def number(text: str) -> float:
     return float(text.replace(MINUS, "-"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    path = find_chromium()
-    if path is None:
-        pytest.fail("no Chromium found: run `make browser` or see tools/find_browser.py")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

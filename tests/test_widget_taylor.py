@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from _book import HTML, find_chromium, serve
+from _book import HTML, serve
 from mvcalc.widgets import HTMLWidget
 from mvcalc.widgets.taylor import (
     DEFAULT_FUNCTIONS,
@@ -281,23 +281,6 @@ def _luminance(text: str) -> float:
 def _contrast(a: str, b: str) -> float:
     la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    path = find_chromium()
-    if path is None:
-        pytest.fail("no Chromium found: run `make browser` or see tools/find_browser.py")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.book
