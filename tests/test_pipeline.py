@@ -175,7 +175,7 @@ def _build_and_read(root: Path) -> tuple[str, str]:
     elsewhere.mkdir(exist_ok=True)
     run = subprocess.run([JB, "build", str(root), "--warningiserror", "--keep-going"],
                          capture_output=True, text=True, cwd=elsewhere)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert run.returncode == 0, run.stdout[-8000:] + "\n--- stderr ---\n" + run.stderr[-4000:]
     page = (root / "_build" / "html" / "page.html").read_text()
     executed = json.dumps(nbformat.read(root / "_build" / "jupyter_execute" / "page.ipynb", as_version=4))
     return page, executed
