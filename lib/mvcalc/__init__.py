@@ -6,16 +6,28 @@ Each module is one idea of the book, in the order the book teaches it:
 - :mod:`mvcalc.multivariate`: gradient, Jacobian and Hessian (Module 2);
 - :mod:`mvcalc.sandpit`: the Sandpit game and its landscapes (Module 2);
 - :mod:`mvcalc.nn`: a small neural network and backpropagation (Module 3);
-- :mod:`mvcalc.datasets`: the data sets the chapters train on, such as the heart curve (Module 3);
+- :mod:`mvcalc.datasets`: the data sets the chapters train and fit on: the heart curve (Module 3)
+  and the heights data (Module 6);
 - :mod:`mvcalc.checks`: checks of the reader's own Jacobians in the Backpropagation assignment (Module 3);
 - :mod:`mvcalc.taylor`: Taylor coefficients and polynomials, linear and quadratic models (Module 4);
 - :mod:`mvcalc.optimise`: Newton–Raphson, gradient descent and Lagrange multipliers (Module 5);
+- :mod:`mvcalc.fitcheck`: the checker for readers doing the heights assignment (Module 6);
+- :mod:`mvcalc.fitting`: least-squares fits, from a straight line to Levenberg–Marquardt (Module 6);
 - :mod:`mvcalc.plotting`: the book's shared figure style;
 - :mod:`mvcalc.display`: numbers typeset for the book's prose.
 """
 
-from . import checks, datasets, display, nn, plotting, sandpit
+from . import checks, datasets, display, fitcheck, fitting, nn, plotting, sandpit
 from .derivatives import default_step, derivative, secant_slope
+from .fitting import (
+    chi_squared,
+    gauss_newton,
+    gaussian,
+    gaussian_jacobian,
+    levenberg_marquardt,
+    linear_fit,
+    steepest_descent_fit,
+)
 from .multivariate import gradient, hessian, jacobian
 from .optimise import gradient_descent, lagrange_multipliers, newton_raphson
 from .taylor import linearise, quadratic_model, taylor_coefficients, taylor_polynomial
@@ -24,15 +36,23 @@ __version__ = "0.1.0"
 
 __all__ = [
     "checks",
+    "chi_squared",
     "datasets",
     "default_step",
     "derivative",
     "display",
+    "fitcheck",
+    "fitting",
+    "gauss_newton",
+    "gaussian",
+    "gaussian_jacobian",
     "gradient",
     "gradient_descent",
     "hessian",
     "jacobian",
     "lagrange_multipliers",
+    "levenberg_marquardt",
+    "linear_fit",
     "linearise",
     "newton_raphson",
     "nn",
@@ -40,6 +60,7 @@ __all__ = [
     "quadratic_model",
     "sandpit",
     "secant_slope",
+    "steepest_descent_fit",
     "taylor_coefficients",
     "taylor_polynomial",
 ]

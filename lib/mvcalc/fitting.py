@@ -1,0 +1,879 @@
+"""Fitting: least-squares regression, from a straight line to Levenberg–Marquardt.
+
+A fit chooses the parameters :math:`a` of a model :math:`f(x; a)` that make the
+model closest to data :math:`(x_i, y_i)` with uncertainties :math:`\\sigma_i`,
+in the sense of least squares:
+
+.. math::
+
+    \\chi^2(a) = \\sum_i \\left(\\frac{y_i - f(x_i; a)}{\\sigma_i}\\right)^2 .
+
+For a straight line the minimum has a closed form (:func:`linear_fit`). For a
+model that is nonlinear in its parameters we walk downhill on :math:`\\chi^2`,
+whose gradient comes from the multivariate chain rule,
+
+.. math::
+
+    \\nabla \\chi^2 = -2 J^\\top W r, \\qquad
+    J_{ik} = \\frac{\\partial f(x_i; a)}{\\partial a_k}, \\quad
+    W = \\operatorname{diag}(1/\\sigma_i^2), \\quad r_i = y_i - f(x_i; a),
+
+either by steepest descent (:func:`steepest_descent_fit`) or by using the
+curvature as well (:func:`gauss_newton`, :func:`levenberg_marquardt`).
+
+Models and Jacobians follow :func:`scipy.optimize.curve_fit`'s convention:
+``model(x, *p)`` returns the model at the data's ``x``, shape ``(N,)``, and
+``jac(x, *p)`` returns :math:`J`, shape ``(N, P)``, so :func:`gaussian` and
+:func:`gaussian_jacobian` plug straight into this module and into scipy. The
+iterative fits return a :class:`scipy.optimize.OptimizeResult` and, like
+:mod:`mvcalc.optimise`, stop with ``success=False`` and a message instead of
+returning ``nan``.
+
+Introduced in: Module 6, *Linear Regression* (``book/m6/linear-regression.md``),
+*Non-Linear Least Squares* (``book/m6/nonlinear.md``), *Least Squares in
+Practice* (``book/m6/in-practice.md``) and *Fitting the Distribution of Heights*
+(``book/m6/heights.md``).
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import Any, Callable
+
+import numpy as np
+import scipy.optimize
+from numpy.typing import ArrayLike
+
+from ._validation import as_point, as_real_array, check_callable, check_step
+
+__all__ = [
+    "chi_squared",
+    "linear_fit",
+    "gaussian",
+    "gaussian_jacobian",
+    "steepest_descent_fit",
+    "gauss_newton",
+    "levenberg_marquardt",
+]
+
+
+# --------------------------------------------------------------------------- χ²
+
+
+def chi_squared(y: ArrayLike, y_model: ArrayLike, sigma: ArrayLike | None = None) -> float | np.ndarray:
+    """The misfit :math:`\\chi^2` between data and a model.
+
+    .. math::
+
+        \\chi^2 = \\sum_{i=1}^{N} \\left(\\frac{y_i - y_{\\text{model},i}}{\\sigma_i}\\right)^2
+
+    With ``sigma=None`` every :math:`\\sigma_i = 1`: the plain sum of squared
+    residuals, as in the heights assignment.
+
+    Parameters
+    ----------
+    y : array_like, shape (N,)
+        The data.
+    y_model : array_like, shape (N,) or (..., N)
+        The model at the same points. Extra leading axes give one
+        :math:`\\chi^2` each, which computes a whole grid of parameters at once
+        (for a contour plot of :math:`\\chi^2`).
+    sigma : float or array_like of shape (N,), optional
+        The uncertainties :math:`\\sigma_i > 0` of the data.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\chi^2 \\ge 0`: a float, or an array of shape ``y_model.shape[:-1]``.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not real.
+    ValueError
+        If an argument is not finite, the lengths differ, or a ``sigma`` is not positive.
+
+    Examples
+    --------
+    >>> print(chi_squared([1.0, 2.0, 3.0], [1.5, 2.0, 2.0]))
+    1.25
+    >>> print(chi_squared([1.0, 2.0, 3.0], [1.5, 2.0, 2.0], sigma=0.5))
+    5.0
+    >>> models = [[1.0, 2.0, 3.0], [2.0, 2.0, 2.0]]   # two models at once
+    >>> print(chi_squared([1.0, 2.0, 3.0], models))
+    [0. 2.]
+
+    Introduced in: Module 6, *Linear Regression*.
+    """
+    y = _as_data(y, "y")
+    y_model = as_real_array(y_model, "y_model")
+    if y_model.ndim == 0 or y_model.shape[-1] != y.size:
+        raise ValueError(
+            f"y_model must have the length of y, {y.size}, along its last axis, got shape {y_model.shape}"
+        )
+    weights = 1 / _sigma_or_ones(sigma, y.size) ** 2
+    chi2 = np.sum(weights * (y - y_model) ** 2, axis=-1)
+    return float(chi2) if chi2.ndim == 0 else chi2
+
+
+# --------------------------------------------------------------- the straight line
+
+
+def linear_fit(x: ArrayLike, y: ArrayLike, sigma: ArrayLike | None = None) -> scipy.optimize.OptimizeResult:
+    """The least-squares straight line :math:`y = m x + c`, in closed form.
+
+    Setting :math:`\\nabla \\chi^2 = 0` for :math:`\\chi^2 = \\sum_i w_i (y_i - m x_i - c)^2`,
+    with weights :math:`w_i = 1/\\sigma_i^2`, gives
+
+    .. math::
+
+        m = \\frac{\\sum_i w_i (x_i - \\bar x) y_i}{\\sum_i w_i (x_i - \\bar x)^2}, \\qquad
+        c = \\bar y - m \\bar x, \\qquad
+        \\bar x = \\frac{\\sum_i w_i x_i}{\\sum_i w_i}, \\quad
+        \\bar y = \\frac{\\sum_i w_i y_i}{\\sum_i w_i}.
+
+    Without ``sigma`` every :math:`w_i = 1` and :math:`\\bar x`, :math:`\\bar y`
+    are the plain means. The covariance of :math:`(m, c)`, with
+    :math:`S = \\sum_i w_i` and :math:`S_{xx} = \\sum_i w_i (x_i - \\bar x)^2`, is
+
+    .. math::
+
+        C = s^2 \\begin{bmatrix} 1/S_{xx} & -\\bar x/S_{xx} \\\\
+        -\\bar x/S_{xx} & 1/S + \\bar x^2/S_{xx} \\end{bmatrix},
+
+    where :math:`s^2 = 1` when the uncertainties are given, and otherwise the
+    scatter of the residuals estimates them, :math:`s^2 = \\chi^2/(N - 2)`: the
+    same standard errors as :func:`scipy.stats.linregress` (``stderr`` and
+    ``intercept_stderr``).
+
+    Parameters
+    ----------
+    x, y : array_like, shape (N,)
+        The data; :math:`N \\ge 3` (:math:`N \\ge 2` with ``sigma``) and the
+        ``x`` not all equal.
+    sigma : float or array_like of shape (N,), optional
+        The uncertainties :math:`\\sigma_i > 0` of the ``y``.
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        ``slope`` :math:`m`, ``intercept`` :math:`c`, ``slope_err`` and
+        ``intercept_err`` (the standard errors :math:`\\sqrt{C_{00}}`,
+        :math:`\\sqrt{C_{11}}`), ``x`` (``[slope, intercept]``, as
+        :func:`scipy.optimize.minimize` would return it), ``cov`` (:math:`C`,
+        shape (2, 2)), ``chi2`` and ``fun`` (both :math:`\\chi^2` at the line) and
+        ``dof`` (:math:`N - 2`).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not real.
+    ValueError
+        If an argument is not finite or 1-D, the lengths differ, there are too
+        few points, the ``x`` are all equal, or a ``sigma`` is not positive.
+
+    Examples
+    --------
+    >>> res = linear_fit([0, 1, 2, 3], [1.1, 2.9, 5.2, 6.8])
+    >>> print(f"m = {res.slope:.3f} ± {res.slope_err:.3f}, c = {res.intercept:.3f} ± {res.intercept_err:.3f}")
+    m = 1.940 ± 0.091, c = 1.090 ± 0.169
+    >>> res = linear_fit([0, 1, 2, 3], [1.1, 2.9, 5.2, 6.8], sigma=0.1)
+    >>> print(f"m = {res.slope:.3f} ± {res.slope_err:.3f}, chi2 = {res.chi2:.2f}")
+    m = 1.940 ± 0.045, chi2 = 8.20
+
+    Introduced in: Module 6, *Linear Regression*.
+    """
+    x = _as_data(x, "x")
+    y = _as_data(y, "y")
+    _check_same_length(x, y)
+    n_min = 3 if sigma is None else 2
+    if x.size < n_min:
+        why = "with sigma" if sigma is not None else "without sigma (the scatter estimates the errors)"
+        raise ValueError(f"a straight-line fit {why} needs at least {n_min} points, got {x.size}")
+    if np.all(x == x[0]):
+        raise ValueError(f"the x must not all be equal (all are {float(x[0])!r}): a vertical line has no slope")
+    w = 1 / _sigma_or_ones(sigma, x.size) ** 2
+
+    s = np.sum(w)
+    x_bar = np.sum(w * x) / s
+    y_bar = np.sum(w * y) / s
+    s_xx = np.sum(w * (x - x_bar) ** 2)
+    slope = np.sum(w * (x - x_bar) * y) / s_xx
+    intercept = y_bar - slope * x_bar
+
+    chi2 = float(np.sum(w * (y - slope * x - intercept) ** 2))
+    dof = x.size - 2
+    scale = 1.0 if sigma is not None else chi2 / dof
+    cov = scale * np.array([[1 / s_xx, -x_bar / s_xx], [-x_bar / s_xx, 1 / s + x_bar**2 / s_xx]])
+    return scipy.optimize.OptimizeResult(
+        x=np.array([slope, intercept]),
+        slope=float(slope),
+        intercept=float(intercept),
+        slope_err=float(np.sqrt(cov[0, 0])),
+        intercept_err=float(np.sqrt(cov[1, 1])),
+        cov=cov,
+        chi2=chi2,
+        fun=chi2,
+        dof=dof,
+    )
+
+
+# ------------------------------------------------------------------- the Gaussian
+
+
+def gaussian(x: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> np.ndarray:
+    """The normalised Gaussian (normal probability density) with mean ``mu`` and width ``sigma``.
+
+    .. math::
+
+        f(x; \\mu, \\sigma) = \\frac{1}{\\sigma\\sqrt{2\\pi}}
+        \\exp\\!\\left(-\\frac{(x - \\mu)^2}{2\\sigma^2}\\right)
+
+    Its area is 1, so it can be compared with a histogram normalised to unit
+    area, such as :func:`mvcalc.datasets.heights`.
+
+    Parameters
+    ----------
+    x : array_like
+        The points, any shape.
+    mu : float or array_like
+        The mean :math:`\\mu`.
+    sigma : float or array_like
+        The standard deviation :math:`\\sigma > 0`.
+
+    ``x``, ``mu`` and ``sigma`` broadcast together (numpy's rules), so a grid
+    of :math:`(\\mu, \\sigma)` can be evaluated at once.
+
+    Returns
+    -------
+    ndarray
+        :math:`f`, of the broadcast shape of ``x``, ``mu`` and ``sigma``.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not real.
+    ValueError
+        If an argument is not finite, ``sigma <= 0``, or the shapes do not broadcast.
+
+    Examples
+    --------
+    >>> print(np.round(gaussian([0.0, 1.0, 2.0], 0.0, 1.0), 6))
+    [0.398942 0.241971 0.053991]
+    >>> print(f"{gaussian(178.5, 178.5, 7.5):.6f}")   # the peak, 1/(σ√(2π))
+    0.053192
+
+    Introduced in: Module 6, *Fitting the Distribution of Heights*.
+    """
+    return _normal_density(*_gaussian_arguments(x, mu, sigma))
+
+
+def gaussian_jacobian(x: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> np.ndarray:
+    """The derivatives of :func:`gaussian` with respect to its parameters :math:`\\mu` and :math:`\\sigma`.
+
+    .. math::
+
+        \\frac{\\partial f}{\\partial \\mu} = f \\, \\frac{x - \\mu}{\\sigma^2}, \\qquad
+        \\frac{\\partial f}{\\partial \\sigma} = f \\left(\\frac{(x - \\mu)^2}{\\sigma^3}
+        - \\frac{1}{\\sigma}\\right)
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        The points (any shape broadcasting with ``mu`` and ``sigma``).
+    mu : float or array_like
+        The mean :math:`\\mu`.
+    sigma : float or array_like
+        The standard deviation :math:`\\sigma > 0`.
+
+    Returns
+    -------
+    ndarray, shape (N, 2)
+        The Jacobian :math:`J`: column 0 is :math:`\\partial f/\\partial \\mu`
+        and column 1 is :math:`\\partial f/\\partial \\sigma`, one row per point,
+        as :func:`scipy.optimize.curve_fit` expects of ``jac``. (In general the
+        shape is the broadcast shape of the arguments followed by 2.)
+
+    Raises
+    ------
+    TypeError
+        If an argument is not real.
+    ValueError
+        If an argument is not finite, ``sigma <= 0``, or the shapes do not broadcast.
+
+    Examples
+    --------
+    >>> J = gaussian_jacobian([-1.0, 0.0, 1.0], 0.0, 1.0)
+    >>> J.shape
+    (3, 2)
+    >>> print(np.round(J, 6) + 0.0)
+    [[-0.241971  0.      ]
+     [ 0.       -0.398942]
+     [ 0.241971  0.      ]]
+
+    Introduced in: Module 6, *Fitting the Distribution of Heights*.
+    """
+    x, mu, sigma = _gaussian_arguments(x, mu, sigma)
+    f = _normal_density(x, mu, sigma)
+    df_dmu = f * (x - mu) / sigma**2
+    df_dsigma = f * ((x - mu) ** 2 / sigma**3 - 1 / sigma)
+    return np.stack([df_dmu, df_dsigma], axis=-1)
+
+
+# --------------------------------------------------------------- steepest descent
+
+
+def steepest_descent_fit(
+    model: Callable,
+    jac: Callable,
+    p0: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    step: float,
+    iterations: int,
+    sigma: ArrayLike | None = None,
+) -> scipy.optimize.OptimizeResult:
+    """Fit a model by steepest descent on :math:`\\chi^2`, with a fixed step, for a fixed number of steps.
+
+    .. math::
+
+        a_{k+1} = a_k - \\gamma \\, \\nabla \\chi^2(a_k), \\qquad
+        \\nabla \\chi^2 = -2 J^\\top W \\big(y - f(x; a_k)\\big),
+
+    with :math:`J = ` ``jac(x, *a)`` and :math:`W = \\operatorname{diag}(1/\\sigma_i^2)`
+    (the identity without ``sigma``). This is the algorithm of the heights
+    assignment, where :math:`\\gamma` is called the *aggression*.
+
+    Parameters
+    ----------
+    model : callable
+        ``model(x, *p)``: the model at the points ``x``, shape (N,).
+    jac : callable
+        ``jac(x, *p)``: its Jacobian with respect to the parameters, shape (N, P).
+    p0 : array_like, shape (P,)
+        The starting parameters.
+    x, y : array_like, shape (N,)
+        The data.
+    step : float
+        The step size (aggression) :math:`\\gamma > 0`.
+    iterations : int
+        The number of steps to take, a positive integer.
+    sigma : float or array_like of shape (N,), optional
+        The uncertainties :math:`\\sigma_i > 0` of the ``y``.
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        ``x`` (the last parameters, shape (P,)), ``fun`` (:math:`\\chi^2` there),
+        ``grad`` (:math:`\\nabla\\chi^2` there), ``nit`` (steps taken), ``path``
+        (the parameters, shape ``(nit + 1, P)``, from ``p0``), ``chi2``
+        (:math:`\\chi^2` along the path, shape ``(nit + 1,)``), ``success`` and
+        ``message``. Without divergence ``nit == iterations``.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` or ``jac`` is not callable, an argument is not real, or
+        ``iterations`` is not an integer.
+    ValueError
+        If the data are not finite 1-D arrays of one length, a ``sigma`` is not
+        positive, ``step <= 0``, ``iterations < 1``, or ``model`` or ``jac``
+        returns the wrong shape, or a non-finite value at ``p0``.
+
+    Notes
+    -----
+    Steepest descent has no stopping rule here: it takes ``iterations`` steps,
+    as the assignment does. If a step leads to non-finite parameters, model
+    values, Jacobian or :math:`\\chi^2`, or to parameters where ``model`` or
+    ``jac`` raises ``ValueError`` (:func:`gaussian` with :math:`\\sigma \\le 0`),
+    the step was too large: the fit stops with ``success=False`` and a message
+    that says what happened, and ``x`` is the last parameters where the model
+    was finite. At ``p0`` these are errors.
+
+    Examples
+    --------
+    The heights assignment: from :math:`(\\mu, \\sigma) = (155, 6)`, 50 steps of aggression 2000.
+
+    >>> from mvcalc.datasets import heights
+    >>> x, y = heights()
+    >>> res = steepest_descent_fit(gaussian, gaussian_jacobian, [155, 6], x, y, step=2000, iterations=50)
+    >>> print(res.success, res.nit, np.round(res.x, 2), f"{res.fun:.3e}")
+    True 50 [178.58   7.32] 5.419e-05
+    >>> print(np.round(res.path[[1, 10, 25]], 1))   # σ first overshoots upwards
+    [[155.8  13.3]
+     [164.9  19.7]
+     [175.1  13.1]]
+
+    Introduced in: Module 6, *Fitting the Distribution of Heights*.
+    """
+    problem = _Problem(model, jac, p0, x, y, sigma)
+    step = check_step(step, "step")
+    iterations = _check_positive_int(iterations, "iterations")
+
+    p = problem.p0
+    f = problem.evaluate_model(p, first=True)
+    J = problem.evaluate_jac(p, first=True)
+    chi2 = problem.chi2(f)
+    grad = problem.grad(f, J)
+    path, history = [p], [chi2]
+    success, message = True, ""
+    for k in range(1, iterations + 1):
+        p_new = p - step * grad
+        f_new = problem.evaluate_model(p_new)
+        J_new = problem.evaluate_jac(p_new) if f_new is not None else None
+        chi2_new = problem.chi2(f_new) if J_new is not None else np.nan
+        if not np.isfinite(chi2_new):
+            problem.failure = problem.failure or f"chi-squared is not finite at p = {_fmt(p_new)}"
+            success = False
+            message = (
+                f"diverged at step {k}: {problem.failure}; the step {step:g} is too large "
+                "(x is the last parameters where the model was finite)"
+            )
+            break
+        p, f, J, chi2 = p_new, f_new, J_new, chi2_new
+        grad = problem.grad(f, J)
+        path.append(p)
+        history.append(chi2)
+    if success:
+        message = f"took {iterations} steps of size {step:g}: chi-squared went from {history[0]:.6g} to {chi2:.6g}"
+    return scipy.optimize.OptimizeResult(
+        x=p,
+        fun=chi2,
+        grad=grad,
+        nit=len(path) - 1,
+        path=np.array(path),
+        chi2=np.array(history),
+        success=success,
+        message=message,
+    )
+
+
+# ----------------------------------------------- Gauss–Newton and Levenberg–Marquardt
+
+
+def levenberg_marquardt(
+    model: Callable,
+    jac: Callable,
+    p0: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    sigma: ArrayLike | None = None,
+    lam0: float = 1e-3,
+    tol: float = 1e-10,
+    max_iter: int = 200,
+) -> scipy.optimize.OptimizeResult:
+    """Fit a model by the Levenberg–Marquardt method: steepest descent far away, Gauss–Newton near the minimum.
+
+    Near the parameters :math:`a` the model is about linear,
+    :math:`f(x; a + \\delta) \\approx f(x; a) + J \\delta`, and :math:`\\chi^2`
+    about quadratic, with Hessian about :math:`2 J^\\top W J`. Each iteration
+    solves
+
+    .. math::
+
+        \\left(J^\\top W J + \\lambda \\operatorname{diag}(J^\\top W J)\\right) \\delta = J^\\top W r,
+        \\qquad r = y - f(x; a),
+
+    and tries :math:`a + \\delta`. If :math:`\\chi^2` decreases the step is
+    accepted and :math:`\\lambda \\leftarrow \\lambda/10` (trust the quadratic
+    model more: towards Gauss–Newton, :math:`\\lambda = 0`); otherwise it is
+    rejected and :math:`\\lambda \\leftarrow 10\\lambda` (a shorter step, turned
+    towards steepest descent, :math:`\\delta \\propto -\\nabla\\chi^2` scaled by
+    the diagonal).
+
+    Parameters
+    ----------
+    model : callable
+        ``model(x, *p)``: the model at the points ``x``, shape (N,).
+    jac : callable
+        ``jac(x, *p)``: its Jacobian with respect to the parameters, shape (N, P).
+    p0 : array_like, shape (P,)
+        The starting parameters; :math:`P \\le N`.
+    x, y : array_like, shape (N,)
+        The data.
+    sigma : float or array_like of shape (N,), optional
+        The uncertainties :math:`\\sigma_i > 0` of the ``y``
+        (:math:`W = \\operatorname{diag}(1/\\sigma_i^2)`); without them :math:`W = I`.
+    lam0 : float
+        The starting damping :math:`\\lambda > 0`.
+    tol : float
+        Converged when both the relative decrease of :math:`\\chi^2` and the
+        relative step :math:`\\lVert\\delta\\rVert / \\lVert a \\rVert` are
+        below ``tol``.
+    max_iter : int
+        The most iterations (trial steps, accepted or rejected).
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        ``x`` (the parameters, shape (P,)), ``fun`` (:math:`\\chi^2` there),
+        ``cov`` (the covariance of the parameters, shape (P, P)), ``perr``
+        (their standard errors, :math:`\\sqrt{\\operatorname{diag} C}`), ``nit``
+        (iterations), ``nfev`` and ``njev`` (calls of ``model`` and ``jac``),
+        ``path`` (the accepted parameters from ``p0``, shape ``(accepted + 1, P)``),
+        ``chi2`` (:math:`\\chi^2` along ``path``), ``lam`` (the final
+        :math:`\\lambda`), ``success`` and ``message``.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` or ``jac`` is not callable, an argument is not real, or
+        ``max_iter`` is not an integer.
+    ValueError
+        If the data are not finite 1-D arrays of one length, a ``sigma`` is not
+        positive, there are more parameters than data, ``lam0 <= 0``,
+        ``tol <= 0``, ``max_iter < 1``, or ``model`` or ``jac`` returns the
+        wrong shape, or a non-finite value at ``p0``.
+
+    Notes
+    -----
+    The covariance is :math:`C = (J^\\top W J)^{-1}` at the optimum. Without
+    ``sigma`` it is scaled by :math:`\\chi^2/(N - P)`, the variance of the data
+    estimated from the residuals, as :func:`scipy.optimize.curve_fit` does with
+    ``absolute_sigma=False``; with ``sigma`` it is not scaled
+    (``absolute_sigma=True``). With :math:`N = P` and no ``sigma`` there is no
+    scatter to estimate it from and ``cov`` is ``inf``, as in ``curve_fit``.
+
+    A trial step where ``model`` or ``jac`` is not finite, or raises
+    ``ValueError`` (:func:`gaussian` with :math:`\\sigma \\le 0`), is rejected
+    like one that increases :math:`\\chi^2`, but does not count towards
+    convergence; at ``p0`` these are errors. The fit stops with ``success=False`` after
+    ``max_iter`` iterations, or if :math:`J^\\top W J` is singular (a parameter
+    that does not change the model).
+
+    Examples
+    --------
+    The heights fit from the assignment's start, :math:`(\\mu, \\sigma) = (155, 6)`:
+
+    >>> from mvcalc.datasets import heights
+    >>> x, y = heights()
+    >>> res = levenberg_marquardt(gaussian, gaussian_jacobian, [155, 6], x, y)
+    >>> print(res.success, res.nit, len(res.path) - 1, np.round(res.x, 3), f"{res.fun:.4e}")
+    True 24 17 [178.583   7.319] 5.4189e-05
+    >>> print(np.round(res.perr, 3))   # the standard errors of μ and σ
+    [0.062 0.051]
+
+    Introduced in: Module 6, *Least Squares in Practice*.
+    """
+    lam0 = check_step(lam0, "lam0")
+    return _damped_least_squares(model, jac, p0, x, y, sigma, lam0, tol, max_iter, "levenberg_marquardt")
+
+
+def gauss_newton(
+    model: Callable,
+    jac: Callable,
+    p0: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    sigma: ArrayLike | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 200,
+) -> scipy.optimize.OptimizeResult:
+    """Fit a model by the Gauss–Newton method: Levenberg–Marquardt with :math:`\\lambda = 0`.
+
+    Each iteration replaces the model by its linearisation
+    :math:`f(x; a + \\delta) \\approx f(x; a) + J\\delta`, whose :math:`\\chi^2` is
+    quadratic in :math:`\\delta`, and jumps to that quadratic's minimum:
+
+    .. math::
+
+        J^\\top W J \\, \\delta = J^\\top W r, \\qquad r = y - f(x; a).
+
+    Every step is taken, whether :math:`\\chi^2` decreases or not: near the
+    minimum this converges in a few steps, but far from it the step can
+    overshoot, which is what Levenberg–Marquardt's damping :math:`\\lambda`
+    guards against.
+
+    Parameters
+    ----------
+    model, jac, p0, x, y, sigma, tol, max_iter
+        As in :func:`levenberg_marquardt`.
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        As in :func:`levenberg_marquardt` (here every step is accepted, so
+        ``path`` has ``nit + 1`` rows, and ``lam`` is 0).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As in :func:`levenberg_marquardt`.
+
+    Notes
+    -----
+    The fit stops with ``success=False`` if a step leads to a non-finite model,
+    Jacobian or :math:`\\chi^2`, or to parameters where ``model`` or ``jac``
+    raises ``ValueError`` (``x`` is then the last parameters where the model
+    was finite), if
+    :math:`J^\\top W J` is singular, or after ``max_iter`` steps.
+
+    Examples
+    --------
+    >>> from mvcalc.datasets import heights
+    >>> x, y = heights()
+    >>> res = gauss_newton(gaussian, gaussian_jacobian, [175, 8], x, y)   # a good start
+    >>> print(res.success, res.nit, np.round(res.x, 3))
+    True 8 [178.583   7.319]
+
+    Introduced in: Module 6, *Least Squares in Practice*.
+    """
+    return _damped_least_squares(model, jac, p0, x, y, sigma, 0.0, tol, max_iter, "gauss_newton")
+
+
+def _damped_least_squares(
+    model: Callable,
+    jac: Callable,
+    p0: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    sigma: ArrayLike | None,
+    lam: float,
+    tol: float,
+    max_iter: int,
+    method: str,
+) -> scipy.optimize.OptimizeResult:
+    """Levenberg–Marquardt, or Gauss–Newton when ``method == "gauss_newton"`` (λ = 0, every step taken)."""
+    problem = _Problem(model, jac, p0, x, y, sigma)
+    tol = check_step(tol, "tol")
+    max_iter = _check_positive_int(max_iter, "max_iter")
+    if problem.n_params > problem.y.size:
+        raise ValueError(
+            f"there are more parameters ({problem.n_params}) than data points ({problem.y.size}): "
+            "least squares cannot determine them"
+        )
+    damped = method == "levenberg_marquardt"
+
+    p = problem.p0
+    f = problem.evaluate_model(p, first=True)
+    J = problem.evaluate_jac(p, first=True)
+    chi2 = problem.chi2(f)
+    path, history = [p], [chi2]
+    success, message, nit = False, "", 0
+    while True:
+        if chi2 == 0:
+            success, message = True, "converged: chi-squared is 0, the model fits the data exactly"
+            break
+        if nit == max_iter:
+            message = f"did not converge in max_iter={max_iter} iterations (chi-squared = {chi2:.6g})"
+            break
+        nit += 1
+        A = _normal_matrix(J, problem.w)
+        b = J.T @ (problem.w * (problem.y - f))  # J^T W r, minus half the gradient of χ²
+        curvature = np.diag(A)
+        try:
+            if np.any(curvature == 0):
+                raise np.linalg.LinAlgError
+            delta = np.linalg.solve(A + lam * np.diag(curvature), b)
+        except np.linalg.LinAlgError:
+            flat = np.flatnonzero(curvature == 0)
+            which = f"parameter {flat[0]}" if flat.size else "a combination of the parameters"
+            message = (
+                f"singular: J^T W J is singular at p = {_fmt(p)}; the model does not depend on {which} "
+                "there (a flat direction of chi-squared)"
+            )
+            break
+        p_trial = p + delta
+        f_trial = problem.evaluate_model(p_trial)
+        chi2_trial = problem.chi2(f_trial) if f_trial is not None else np.inf
+        if not np.isfinite(chi2_trial):
+            problem.failure = problem.failure or f"chi-squared is not finite at p = {_fmt(p_trial)}"
+
+        # converged: a step this short changes chi-squared by less than tol (not: it left the model's domain)
+        small_step = np.linalg.norm(delta) <= tol * (np.linalg.norm(p) + tol)
+        small_decrease = bool(np.isfinite(chi2_trial)) and chi2 - chi2_trial <= tol * chi2
+        accept = chi2_trial < chi2 if damped else bool(np.isfinite(chi2_trial))
+        J_trial = problem.evaluate_jac(p_trial) if accept else None
+        if J_trial is not None:
+            p, f, J, chi2 = p_trial, f_trial, J_trial, chi2_trial
+            path.append(p)
+            history.append(chi2)
+            lam /= 10
+        elif damped:  # reject the step: shorter, and turned towards steepest descent
+            lam *= 10
+        else:
+            message = (
+                f"diverged at step {nit}: {problem.failure} (x is the last parameters where the model was finite)"
+            )
+            break
+        if small_step and small_decrease:
+            success = True
+            message = "converged: the relative step and the relative decrease of chi-squared are below tol"
+            break
+
+    cov = _covariance(_normal_matrix(J, problem.w), chi2, problem, sigma is None)
+    return scipy.optimize.OptimizeResult(
+        x=p,
+        fun=chi2,
+        cov=cov,
+        perr=np.sqrt(np.diag(cov)),
+        nit=nit,
+        nfev=problem.nfev,
+        njev=problem.njev,
+        path=np.array(path),
+        chi2=np.array(history),
+        lam=lam,
+        success=success,
+        message=message,
+    )
+
+
+def _normal_matrix(J: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """J^T W J: half the Gauss–Newton approximation of the Hessian of χ²."""
+    return J.T @ (w[:, None] * J)
+
+
+def _solvable(A: np.ndarray) -> bool:
+    """Whether J^T W J is invertible to working precision."""
+    return bool(np.linalg.cond(A) < 1 / np.finfo(np.float64).eps)
+
+
+def _covariance(A: np.ndarray, chi2: float, problem: _Problem, estimate_scale: bool) -> np.ndarray:
+    """(J^T W J)^{-1}, scaled by χ²/(N - P) when the data's uncertainties are estimated from the scatter."""
+    n_params = problem.n_params
+    if not _solvable(A):
+        return np.full((n_params, n_params), np.inf)
+    cov = np.linalg.inv(A)
+    if estimate_scale:
+        dof = problem.y.size - n_params
+        cov = cov * (chi2 / dof) if dof > 0 else np.full((n_params, n_params), np.inf)
+    return cov
+
+
+# ------------------------------------------------------------------------ helpers
+
+
+class _Problem:
+    """A least-squares problem: validated data, and the model and Jacobian evaluated with checks."""
+
+    def __init__(self, model: Any, jac: Any, p0: Any, x: Any, y: Any, sigma: Any) -> None:
+        self.model = check_callable(model, "model")
+        self.jac = check_callable(jac, "jac")
+        self.p0 = as_point(p0, "p0")
+        self.x = _as_data(x, "x")
+        self.y = _as_data(y, "y")
+        _check_same_length(self.x, self.y)
+        self.w = 1 / _sigma_or_ones(sigma, self.y.size) ** 2
+        self.n_params = self.p0.size
+        self.nfev = 0
+        self.njev = 0
+        self.failure = ""  # why the last evaluation that returned None failed
+
+    def evaluate_model(self, p: np.ndarray, first: bool = False) -> np.ndarray | None:
+        """model(x, *p), shape (N,); None if it fails (see ``_evaluate``)."""
+        self.nfev += 1
+        return self._evaluate(self.model, "model", p, (self.y.size,), "(N,) like y", first)
+
+    def evaluate_jac(self, p: np.ndarray, first: bool = False) -> np.ndarray | None:
+        """jac(x, *p), shape (N, P); None if it fails (see ``_evaluate``)."""
+        self.njev += 1
+        shape = (self.y.size, self.n_params)
+        described = "(N, P): one row per data point, one column per parameter"
+        return self._evaluate(self.jac, "jac", p, shape, described, first)
+
+    def _evaluate(
+        self, func: Callable, name: str, p: np.ndarray, shape: tuple, described: str, first: bool
+    ) -> np.ndarray | None:
+        """func(x, *p) as a float array of the given shape.
+
+        A wrong type or shape is always an error. At the starting point (``first``)
+        so is a non-finite value or a ``ValueError`` raised by ``func``; at a later
+        point they mean the fit has stepped outside where the model is defined:
+        return None and say why in ``self.failure``.
+        """
+        self.failure = ""
+        if not np.all(np.isfinite(p)):
+            self.failure = f"the parameters {_fmt(p)} are not finite"
+            return None
+        try:
+            with np.errstate(all="ignore"):
+                value = np.asarray(func(self.x.copy(), *p))
+        except ValueError as exc:
+            if first:
+                raise
+            self.failure = f"{name} raised ValueError at p = {_fmt(p)}: {exc}"
+            return None
+        if value.dtype == bool or value.dtype.kind not in "iuf":
+            raise TypeError(f"{name} must return real numbers, got dtype {value.dtype} at p = {_fmt(p)}")
+        if value.shape != shape:
+            raise ValueError(
+                f"{name}(x, *p) must return an array of shape {shape}, {described}; "
+                f"got shape {value.shape} at p = {_fmt(p)}"
+            )
+        if not np.all(np.isfinite(value)):
+            if first:
+                raise ValueError(f"{name} returned a non-finite value at the starting point p0 = {_fmt(p)}")
+            self.failure = f"{name} returned a non-finite value at p = {_fmt(p)}"
+            return None
+        return value.astype(np.float64)
+
+    def chi2(self, f: np.ndarray) -> float:
+        """χ² = Σ w_i (y_i - f_i)²."""
+        with np.errstate(all="ignore"):
+            return float(np.sum(self.w * (self.y - f) ** 2))
+
+    def grad(self, f: np.ndarray, J: np.ndarray) -> np.ndarray:
+        """∇χ² = -2 J^T W (y - f)."""
+        return -2 * J.T @ (self.w * (self.y - f))
+
+
+def _as_data(values: Any, name: str) -> np.ndarray:
+    """A finite 1-D float64 array of data, shape (N,) with N >= 1."""
+    arr = as_real_array(values, name)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a 1-D array of shape (N,) with N >= 1, got shape {arr.shape}")
+    return arr
+
+
+def _check_same_length(x: np.ndarray, y: np.ndarray) -> None:
+    if x.size != y.size:
+        raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
+
+
+def _sigma_or_ones(sigma: Any, n: int) -> np.ndarray:
+    """The uncertainties as an array of shape (n,): ones if None, a scalar broadcast, each > 0."""
+    if sigma is None:
+        return np.ones(n)
+    sigma = as_real_array(sigma, "sigma")
+    if sigma.ndim > 1 or (sigma.ndim == 1 and sigma.size != n):
+        raise ValueError(f"sigma must be a number or an array of shape ({n},) like y, got shape {sigma.shape}")
+    if np.any(sigma <= 0):
+        bad = float(sigma[sigma <= 0].flat[0])
+        raise ValueError(f"sigma must be positive (the uncertainties of y), got the value {bad!r}")
+    return np.broadcast_to(sigma, (n,)).astype(np.float64)
+
+
+def _normal_density(x: np.ndarray, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """The formula of :func:`gaussian`, without the checks."""
+    return np.exp(-((x - mu) ** 2) / (2 * sigma**2)) / (sigma * np.sqrt(2 * np.pi))
+
+
+def _gaussian_arguments(x: Any, mu: Any, sigma: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x = as_real_array(x, "x")
+    mu = as_real_array(mu, "mu")
+    sigma = as_real_array(sigma, "sigma")
+    if np.any(sigma <= 0):
+        bad = float(sigma[sigma <= 0].flat[0])
+        raise ValueError(f"sigma must be positive (the width of the Gaussian), got {bad!r}")
+    try:
+        np.broadcast_shapes(x.shape, mu.shape, sigma.shape)
+    except ValueError as exc:
+        raise ValueError(
+            f"x, mu and sigma must broadcast together, got shapes {x.shape}, {mu.shape} and {sigma.shape}"
+        ) from exc
+    return x, mu, sigma
+
+
+def _check_positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)):
+        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _fmt(p: np.ndarray) -> str:
+    return np.array2string(np.asarray(p), precision=6)
