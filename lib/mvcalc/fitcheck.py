@@ -37,7 +37,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from ._validation import check_callable
-from .checks import CheckResult
+from .checks import CheckResult, _as_result_array
 
 __all__ = ["HEIGHTS_NAMES", "CheckResult", "check_heights_function", "check_all_heights"]
 
@@ -242,19 +242,6 @@ def _exception_message(name: str, func: Callable, exc: BaseException, where: str
     return f"{name} raised {type(exc).__name__}: {exc}{where} (on {about})."
 
 
-def _as_array(value: Any, name: str, expected_shape: tuple[int, ...]) -> tuple[np.ndarray | None, str]:
-    if value is None:
-        return None, f"{name} returned None: is the `return` statement missing?"
-    try:
-        arr = np.asarray(value)
-    except Exception:  # e.g. a ragged list
-        arr = np.asarray(None)
-    if arr.dtype == bool or arr.dtype.kind not in "iuf":
-        return None, (f"{name} returned {type(value).__name__} {value!r:.60}, not an array of real numbers; "
-                      f"it should return an array of shape {expected_shape}.")
-    return arr.astype(np.float64), ""
-
-
 def _shape_message(name: str, arr: np.ndarray, expected: np.ndarray, n: int) -> str:
     got, want = arr.shape, expected.shape
     text = f"{name} has shape {got}, but it must have shape {want}"
@@ -388,7 +375,7 @@ def check_heights_function(name: str, func: Callable, *, trials: int = 5, seed: 
         value, exc, where = _call(name, func, x, y, mu, sig, aggression)
         if exc is not None:
             return CheckResult(name, False, _exception_message(name, func, exc, where, about))
-        values, problem = _as_array(value, name, expected.shape)
+        values, problem = _as_result_array(value, name, expected.shape)
         if values is None:
             return CheckResult(name, False, problem)
         if values.shape != expected.shape:
