@@ -12,8 +12,11 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-__all__ = ["sci_latex", "glue_sci"]
+from ._validation import as_real_array
+
+__all__ = ["sci_latex", "glue_sci", "digits_of_agreement"]
 
 
 def sci_latex(value: float, digits: int = 1) -> str:
@@ -48,6 +51,50 @@ def sci_latex(value: float, digits: int = 1) -> str:
         raise ValueError(f"digits must be a non-negative integer, got {digits!r}")
     mantissa, exponent = f"{float(value):.{digits}e}".split("e")
     return rf"${mantissa} \times 10^{{{int(exponent)}}}$"
+
+
+def digits_of_agreement(value: ArrayLike, reference: ArrayLike, most: int = 15) -> int:
+    """How many significant digits ``value`` shares with ``reference``, at most ``most``.
+
+    .. math::
+
+        \\Big\\lfloor -\\log_{10} \\frac{\\lVert v - r \\rVert}{\\lVert r \\rVert} \\Big\\rfloor
+
+    with the 2-norm over all entries. Reporting agreement as a whole number of
+    digits, capped below the last digits that round-off decides, keeps a page's
+    printed output the same on every machine.
+
+    Parameters
+    ----------
+    value, reference : array_like
+        Arrays of the same shape (or scalars); ``reference`` not all zero.
+    most : int
+        The cap, a positive integer.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> digits_of_agreement(3.14159, np.pi, most=12)
+    6
+    >>> digits_of_agreement([1.0, 2.0], [1.0, 2.0], most=12)
+    12
+
+    Introduced in: Module 3, *Backpropagation: A Network Learns to Draw*.
+    """
+    value = as_real_array(value, "value")
+    reference = as_real_array(reference, "reference")
+    if value.shape != reference.shape:
+        raise ValueError(f"value and reference must have the same shape, got {value.shape} and {reference.shape}")
+    if isinstance(most, bool) or not isinstance(most, (int, np.integer)) or most < 1:
+        raise ValueError(f"most must be a positive integer, got {most!r}")
+    scale = np.linalg.norm(reference)
+    if scale == 0:
+        raise ValueError("reference must not be all zero: relative agreement is undefined")
+    discrepancy = np.linalg.norm(value - reference) / scale
+    return int(most) if discrepancy == 0 else int(min(most, np.floor(-np.log10(discrepancy))))
 
 
 def glue_sci(name: str, value: float, digits: int = 1) -> None:
