@@ -14,7 +14,7 @@ Inside ``func``, ``network`` is a list of three ``(W, b)`` pairs, so
 ``W1, b1 = network[0]``, ``W2, b2 = network[1]`` and ``W3, b3 = network[2]``;
 ``x`` has shape ``(1, N)`` and ``y`` has shape ``(2, N)``.
 
-Introduced in: Module 3, *The Backpropagation assignment*, *Try it yourself*.
+Introduced in: Module 3, *Try It Yourself: Backpropagation* (``book/m3/backprop-try.md``).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class CheckResult:
         What was found: on success, what was compared; otherwise the mistake,
         as precisely as the checker can name it.
 
-    Introduced in: Module 3, *The Backpropagation assignment*, *Try it yourself*.
+    Introduced in: Module 3, *Try It Yourself: Backpropagation*.
     """
 
     name: str
@@ -390,7 +390,7 @@ def check_jacobian(name: str, func: Callable, *, trials: int = 5, seed: int = 0)
     averages over them, so divide the sum by N (x.size), i.e. average over axis 1. (Found on the assignment's
     data (heart curve, N = 100).)
 
-    Introduced in: Module 3, *The Backpropagation assignment*, *Try it yourself*.
+    Introduced in: Module 3, *Try It Yourself: Backpropagation*.
     """
     kind, layer = _parse(name)
     check_callable(func, "func")
@@ -505,7 +505,7 @@ def check_all(funcs: Mapping[str, Callable], *, trials: int = 5, seed: int = 0) 
     >>> results["J_b1"].passed
     True
 
-    Introduced in: Module 3, *The Backpropagation assignment*, *Try it yourself*.
+    Introduced in: Module 3, *Try It Yourself: Backpropagation*.
     """
     if not isinstance(funcs, Mapping):
         raise TypeError(f"funcs must be a dict mapping names such as 'J_W3' to functions, got {type(funcs).__name__}")

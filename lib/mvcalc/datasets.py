@@ -4,7 +4,7 @@ Each data set is a function that computes its data, so nothing is downloaded
 and the numbers are the same on every machine. Arrays follow the book's
 convention for networks: one column per example.
 
-Introduced in: Module 3, *The Backpropagation assignment* (:func:`heart_curve`), and
+Introduced in: Module 3, *Backpropagation: A Network Learns to Draw* (:func:`heart_curve`), and
 Module 6, *Fitting the Distribution of Heights* (``book/m6/heights.md``, :func:`heights`).
 """
 
@@ -93,7 +93,7 @@ def heart_curve(n: int = 100) -> tuple[np.ndarray, np.ndarray]:
     >>> print(np.round(y.min(axis=1), 3), np.round(y.max(axis=1), 3))
     [0.1   0.075] [0.9   0.798]
 
-    Introduced in: Module 3, *The Backpropagation assignment*.
+    Introduced in: Module 3, *Backpropagation: A Network Learns to Draw*.
     """
     if isinstance(n, bool) or not isinstance(n, Integral):
         raise TypeError(f"n must be a positive integer (the number of points), got {type(n).__name__} {n!r}")

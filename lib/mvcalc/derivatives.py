@@ -12,7 +12,7 @@ error (the secant is not the tangent); a step that is too small leaves
 *round-off* error (the two values of :math:`f` agree in almost every digit
 and their difference is mostly noise). The best step balances the two.
 
-Introduced in: Module 1, *The derivative* (``book/m1/derivative.md``).
+Introduced in: Module 1, *The Derivative* (``book/m1/derivative.md``).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def default_step(x: ArrayLike, method: str = "central") -> np.ndarray | float:
     >>> print(f"{default_step(100.0, 'central'):.3e}")  # scaled with |x|
     6.055e-04
 
-    Introduced in: Module 1, *The derivative*.
+    Introduced in: Module 1, *The Derivative*.
     """
     method = _check_method(method)
     x = as_real_array(x)
@@ -89,10 +89,12 @@ def derivative(
 
     .. math::
 
-        \\text{forward: } \\frac{f(x+h) - f(x)}{h}, \\quad
-        \\text{backward: } \\frac{f(x) - f(x-h)}{h}, \\quad
-        \\text{central: } \\frac{f(x+h) - f(x-h)}{2h}, \\quad
-        \\text{complex: } \\frac{\\operatorname{Im} f(x + ih)}{h}.
+        \\begin{aligned}
+        &\\text{forward: } \\frac{f(x+h) - f(x)}{h}, &
+        &\\text{backward: } \\frac{f(x) - f(x-h)}{h}, \\\\
+        &\\text{central: } \\frac{f(x+h) - f(x-h)}{2h}, &
+        &\\text{complex: } \\frac{\\operatorname{Im} f(x + ih)}{h}.
+        \\end{aligned}
 
     Parameters
     ----------
@@ -142,7 +144,7 @@ def derivative(
     >>> derivative(np.sin, [0.0, np.pi], method="complex")
     array([ 1., -1.])
 
-    Introduced in: Module 1, *The derivative*.
+    Introduced in: Module 1, *The Derivative*.
     """
     check_callable(f)
     method = _check_method(method)
@@ -213,7 +215,7 @@ def secant_slope(f: Callable, x: ArrayLike, h: ArrayLike) -> np.ndarray | float:
     >>> secant_slope(lambda x: x**2, 1.0, [1.0, 0.1, 0.01])
     array([3.  , 2.1 , 2.01])
 
-    Introduced in: Module 1, *The derivative*.
+    Introduced in: Module 1, *The Derivative*.
     """
     check_callable(f)
     x = as_real_array(x)

@@ -127,10 +127,12 @@ def linear_fit(x: ArrayLike, y: ArrayLike, sigma: ArrayLike | None = None) -> sc
 
     .. math::
 
-        m = \\frac{\\sum_i w_i (x_i - \\bar x) y_i}{\\sum_i w_i (x_i - \\bar x)^2}, \\qquad
-        c = \\bar y - m \\bar x, \\qquad
-        \\bar x = \\frac{\\sum_i w_i x_i}{\\sum_i w_i}, \\quad
-        \\bar y = \\frac{\\sum_i w_i y_i}{\\sum_i w_i}.
+        \\begin{aligned}
+        m &= \\frac{\\sum_i w_i (x_i - \\bar x) y_i}{\\sum_i w_i (x_i - \\bar x)^2}, &
+        c &= \\bar y - m \\bar x, \\\\
+        \\bar x &= \\frac{\\sum_i w_i x_i}{\\sum_i w_i}, &
+        \\bar y &= \\frac{\\sum_i w_i y_i}{\\sum_i w_i}.
+        \\end{aligned}
 
     Without ``sigma`` every :math:`w_i = 1` and :math:`\\bar x`, :math:`\\bar y`
     are the plain means. The covariance of :math:`(m, c)`, with
@@ -232,6 +234,9 @@ def gaussian(x: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> np.ndarray:
     Its area is 1, so it can be compared with a histogram normalised to unit
     area, such as :func:`mvcalc.datasets.heights`.
 
+    ``x``, ``mu`` and ``sigma`` broadcast together (numpy's rules), so a grid
+    of :math:`(\\mu, \\sigma)` can be evaluated at once.
+
     Parameters
     ----------
     x : array_like
@@ -240,9 +245,6 @@ def gaussian(x: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> np.ndarray:
         The mean :math:`\\mu`.
     sigma : float or array_like
         The standard deviation :math:`\\sigma > 0`.
-
-    ``x``, ``mu`` and ``sigma`` broadcast together (numpy's rules), so a grid
-    of :math:`(\\mu, \\sigma)` can be evaluated at once.
 
     Returns
     -------
@@ -405,7 +407,7 @@ def steepest_descent_fit(
      [164.9  19.7]
      [175.1  13.1]]
 
-    Introduced in: Module 6, *Fitting the Distribution of Heights*.
+    Introduced in: Module 6, *Non-Linear Least Squares*.
     """
     problem = _Problem(model, jac, p0, x, y, sigma)
     step = check_step(step, "step")

@@ -168,9 +168,12 @@ def hessian(f: Callable, x: ArrayLike, *, h: float | None = None) -> np.ndarray:
 
     .. math::
 
+        \\begin{aligned}
         H_{ij} = \\frac{\\partial^2 f}{\\partial x_i \\partial x_j}
-        \\approx \\frac{f(x + h_i e_i + h_j e_j) - f(x + h_i e_i - h_j e_j)
-        - f(x - h_i e_i + h_j e_j) + f(x - h_i e_i - h_j e_j)}{4 h_i h_j},
+        \\approx \\frac{1}{4 h_i h_j} \\big[
+        & f(x + h_i e_i + h_j e_j) - f(x + h_i e_i - h_j e_j) \\\\
+        & - f(x - h_i e_i + h_j e_j) + f(x - h_i e_i - h_j e_j) \\big],
+        \\end{aligned}
 
     and on the diagonal :math:`H_{ii} \\approx (f(x + h_i e_i) - 2f(x) + f(x - h_i e_i))/h_i^2`.
     Each mixed entry is computed once and placed at both :math:`(i, j)` and

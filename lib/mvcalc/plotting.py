@@ -5,7 +5,7 @@ figures share fonts, line widths and colours. The palette is Okabe and Ito's,
 which stays distinct under the common forms of colour blindness; figures have
 an opaque white background, so they read the same in the light and dark themes.
 
-Introduced in: *How to read this book* (``book/intro.md``).
+Introduced in: Module 1, *Functions* (``book/m1/functions.md``), the first page that calls it.
 """
 
 from __future__ import annotations
@@ -61,6 +61,6 @@ def use_style() -> None:
     >>> mpl.rcParams["lines.linewidth"]
     2.0
 
-    Introduced in: *How to read this book*.
+    Introduced in: Module 1, *Functions*, the first page whose import cell calls it.
     """
     mpl.rcParams.update(STYLE)

@@ -65,7 +65,7 @@ TOP_DEPTH = -1.0
 BOTTOM_DEPTH = -9.0
 #: Width (standard deviation) of the well that :func:`narrow_well` digs, in metres.
 NARROW_WELL_WIDTH = 0.2
-#: What the dip-stick reports: the depth and the downhill direction, or the depth alone.
+#: The dip-stick's modes, ``"gradient"`` (depth and downhill direction) and ``"depth"`` (depth alone).
 MODES = ("gradient", "depth")
 
 _BOUNDS = [(0.0, PIT_SIZE), (0.0, PIT_SIZE)]
@@ -506,10 +506,12 @@ def random_pits(rng: np.random.Generator) -> Landscape:
 
     .. math::
 
-        h(x, y) = \\sum_{k_x, k_y} a_{k_x k_y}
+        \\begin{aligned}
+        h(x, y) = {} & \\sum_{k_x, k_y} a_{k_x k_y}
         \\cos\\!\\left(\\frac{k_x \\pi x}{6} + \\phi_{k_x k_y}\\right)
-        \\cos\\!\\left(\\frac{k_y \\pi y}{6} + \\psi_{k_x k_y}\\right)
-        + c\\left[\\left(\\frac{x - 3}{3}\\right)^8 + \\left(\\frac{y - 3}{3}\\right)^8\\right],
+        \\cos\\!\\left(\\frac{k_y \\pi y}{6} + \\psi_{k_x k_y}\\right) \\\\
+        & + c\\left[\\left(\\frac{x - 3}{3}\\right)^8 + \\left(\\frac{y - 3}{3}\\right)^8\\right],
+        \\end{aligned}
 
     with :math:`a \\sim \\mathcal{N}(0, 1) / (k_x^2 + k_y^2)^{0.6}` and
     :math:`c = 0.3 \\sum |a|`; rescaled to depths in :math:`[-9, -1]` m.

@@ -97,9 +97,11 @@ def taylor_coefficients(f: Callable, a: float, n: int) -> np.ndarray:
 
     .. math::
 
-        c_k = \\frac{f^{(k)}(a)}{k!} = \\frac{1}{2\\pi r^k} \\int_0^{2\\pi} f(a + r e^{i\\theta})
-        e^{-ik\\theta} \\, d\\theta \\approx \\frac{1}{M r^k} \\sum_{j=0}^{M-1}
-        f(a + r e^{2\\pi i j/M}) \\, e^{-2\\pi i jk/M}
+        \\begin{aligned}
+        c_k = \\frac{f^{(k)}(a)}{k!} &= \\frac{1}{2\\pi r^k} \\int_0^{2\\pi} f(a + r e^{i\\theta})
+        e^{-ik\\theta} \\, d\\theta \\\\
+        &\\approx \\frac{1}{M r^k} \\sum_{j=0}^{M-1} f(a + r e^{2\\pi i j/M}) \\, e^{-2\\pi i jk/M}
+        \\end{aligned}
 
     The sum is a discrete Fourier transform of :math:`f` sampled on a circle of
     radius :math:`r` about :math:`a`. The module docstring explains how
@@ -346,7 +348,7 @@ class LocalModel:
     ``f``) or shape ``(m,)``; on points of shape ``(k, n)`` it returns shape
     ``(k,)`` or ``(k, m)``.
 
-    Introduced in: Module 4, *Linearisation* and *Multivariate Taylor Series*.
+    Introduced in: Module 4, *Linearisation*.
     """
 
     def __init__(self, x0: np.ndarray, value: Any, jacobian: np.ndarray, hessian: np.ndarray | None = None) -> None:
@@ -417,7 +419,7 @@ def linearise(f: Callable, x0: ArrayLike) -> LocalModel:
     >>> print(np.round(model([2.1, 0.05]), 6), np.round(f(np.array([2.1, 0.05])), 6))
     [2.1 0.1] [2.097376 0.104956]
 
-    Introduced in: Module 4, *Linearisation* and *Multivariate Taylor Series*.
+    Introduced in: Module 4, *Linearisation*.
     """
     check_callable(f)
     x0 = as_point(x0, "x0")

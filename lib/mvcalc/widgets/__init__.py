@@ -21,7 +21,10 @@ __all__ = ["HTMLWidget", "static_text", "to_json"]
 
 
 class HTMLWidget(str):
-    """A string of HTML that Jupyter and myst-nb display as HTML (via ``_repr_html_``)."""
+    """A string of HTML that Jupyter and myst-nb display as HTML (via ``_repr_html_``).
+
+    Introduced in: Module 2, *The Sandpit*, whose game is the book's first interactive figure.
+    """
 
     def _repr_html_(self) -> str:
         return str(self)
@@ -31,12 +34,18 @@ class HTMLWidget(str):
 
 
 def static_text(name: str) -> str:
-    """The text of a file shipped in ``mvcalc/widgets/static`` (JavaScript or CSS)."""
+    """The text of a file shipped in ``mvcalc/widgets/static`` (JavaScript or CSS).
+
+    Introduced in: Module 2, *The Sandpit*, whose game is the book's first interactive figure.
+    """
     return resources.files(__package__).joinpath("static", name).read_text(encoding="utf8")
 
 
 def to_json(data) -> str:
-    """Compact, deterministic JSON for embedding in a ``<script type="application/json">``."""
+    """Compact, deterministic JSON for embedding in a ``<script type="application/json">``.
+
+    Introduced in: Module 2, *The Sandpit*, whose game is the book's first interactive figure.
+    """
     text = json.dumps(data, separators=(",", ":"), sort_keys=True, allow_nan=False)
     return text.replace("</", "<\\/")  # never close the script element early
 

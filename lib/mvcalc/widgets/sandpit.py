@@ -51,7 +51,7 @@ __all__ = ["sandpit_game", "encode_depths", "decode_depths", "contour_paths", "C
 
 #: Depth between two contour lines of a revealed pit, in metres (as :func:`mvcalc.sandpit.plot_pit`).
 CONTOUR_STEP = 0.5
-#: Step of the quantised depths embedded in the page, in metres: 8 m over 16 bits.
+#: Step of the quantised depths embedded in the page, in metres (8 m over 16 bits).
 QUANTUM = (TOP_DEPTH - BOTTOM_DEPTH) / 65535
 _CM = 100  # SVG units per metre: the drawing's coordinates are centimetres
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
@@ -190,7 +190,7 @@ def encode_depths(depths: np.ndarray) -> str:
     Parameters
     ----------
     depths : ndarray, shape (n, n)
-        ``depths[i, j]`` at ``(xs[j], ys[i])``, as from :meth:`Landscape.grid`.
+        ``depths[i, j]`` at ``(xs[j], ys[i])``, as from :meth:`~mvcalc.sandpit.Landscape.grid`.
 
     Returns
     -------
@@ -235,7 +235,7 @@ def contour_paths(xs: np.ndarray, ys: np.ndarray, depths: np.ndarray) -> list[li
     ----------
     xs, ys : ndarray, shape (n,)
     depths : ndarray, shape (n, n)
-        As from :meth:`Landscape.grid`.
+        As from :meth:`~mvcalc.sandpit.Landscape.grid`.
 
     Returns
     -------

@@ -51,6 +51,8 @@ class TaylorFunction:
     x_range, y_range : (float, float), optional
         The window drawn. By default the ``x_range`` of :func:`taylor_explorer`,
         and a ``y_range`` that fits the function's values on it.
+
+    Introduced in: Module 4, *Power Series*.
     """
 
     label: str
