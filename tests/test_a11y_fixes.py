@@ -1,0 +1,71 @@
+"""Unit tests of tools/a11y_fixes.py, the accessibility corrections to the built pages.
+
+The built book is audited by axe-core in tests/test_accessibility.py; these check the
+corrections themselves on small pieces of HTML shaped like the theme's and docutils'.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from bs4 import BeautifulSoup
+
+from _book import ROOT
+
+import a11y_fixes  # noqa: E402  (tools/ is put on sys.path by _book)
+
+SIDEBAR = """<ul class="nav bd-sidenav">
+<li class="toctree-l1 has-children"><a class="reference internal" href="m1/index.html">1. What Is Calculus?</a>
+<details><summary><span class="toctree-toggle" role="presentation"><i class="fa-solid fa-chevron-down"></i></span></summary>
+<ul><li class="toctree-l2"><a class="reference internal" href="m1/functions.html">1.1. Functions</a></li></ul></details></li>
+<li class="toctree-l0 has-children"><details><summary><p class="caption">Back matter</p>
+<span class="toctree-toggle" role="presentation"></span></summary><ul></ul></details></li>
+</ul>"""
+
+
+def test_sidebar_toggles_get_the_name_of_their_entry():
+    soup = BeautifulSoup(SIDEBAR, "html.parser")
+    a11y_fixes._label_sidebar_toggles(soup)
+    first, second = soup.select("summary")
+    assert first["aria-label"] == "Show or hide the pages in 1. What Is Calculus?"
+    assert "aria-label" not in second.attrs, "a summary with visible text keeps its own name"
+
+
+def test_the_theme_function_is_wrapped_once_and_only_for_the_sidebar():
+    calls = []
+
+    def generate(kind, *args, **kwargs):
+        calls.append(kind)
+        return BeautifulSoup(SIDEBAR, "html.parser")
+
+    context = {"generate_toctree_html": generate}
+    a11y_fixes._wrap_toctree(None, "p", "page.html", context, None)
+    wrapped = context["generate_toctree_html"]
+    a11y_fixes._wrap_toctree(None, "p", "page.html", context, None)
+    assert context["generate_toctree_html"] is wrapped, "not wrapped twice"
+    assert wrapped("sidebar", startdepth=1).select_one("summary")["aria-label"].endswith("What Is Calculus?")
+    assert "aria-label" not in wrapped("raw").select_one("summary").attrs
+    assert calls == ["sidebar", "raw"]
+    context = {}
+    a11y_fixes._wrap_toctree(None, "p", "page.html", context, None)
+    assert context == {}, "pages without the theme's function are left alone"
+
+
+def test_bibliography_entries_become_list_items():
+    body = ('<div role="list" class="citation-list">\n<div class="citation" id="id1" role="doc-biblioentry">'
+            '<span class="label">[A]</span><p>A.</p></div>\n</div>')
+    context = {"body": body}
+    a11y_fixes._fix_bibliography_roles(None, "book/references", "page.html", context, None)
+    assert context["body"].count('role="listitem"') == 1 and "doc-biblioentry" not in context["body"]
+    untouched = {"body": "<p>no citations</p>"}
+    a11y_fixes._fix_bibliography_roles(None, "book/intro", "page.html", untouched, None)
+    assert untouched == {"body": "<p>no citations</p>"}
+
+
+def test_the_style_sheet_is_registered_and_exists():
+    config = SimpleNamespace(html_static_path=[])
+    app = SimpleNamespace(confdir=str(ROOT))
+    a11y_fixes._add_static(app, config)
+    a11y_fixes._add_static(app, config)
+    assert config.html_static_path == [str(ROOT / "book" / "_static")], "added once"
+    assert (ROOT / "book" / "_static" / a11y_fixes.CSS).is_file()
