@@ -6,9 +6,32 @@
   been declared"). Sphinx 7.4 keeps both because one copy is registered with
   ``filename=None`` and the other with ``filename=""``. Keep the first copy of
   each identical script.
+* Scripts in the ``<head>`` block the page: the browser shows nothing until each is
+  downloaded and run. Every script of the book's extensions only sets things up
+  for when the page has loaded, so every external one is deferred (run in the
+  same order, once the page is parsed); the inline ones, which only set
+  variables, stay where they are.
+* ``templates/layout.html`` changes two things in the theme's ``<head>``: it
+  defers the search scripts and the search index (``searchindex.js``) that
+  pydata-sphinx-theme loads synchronously on every page, and it leaves out the
+  theme's Font Awesome script (540 KB compressed, the largest file of every page,
+  there "so that users can add custom icons"; the book adds none, and the
+  theme's stylesheet draws every icon with the Font Awesome web font). The
+  script also marked each icon ``aria-hidden`` for screen readers: after the
+  build, every ``<i class="fa...">`` icon gets ``aria-hidden="true"``.
+* MathJax typesets all the math of a page in one task, which freezes a chapter
+  for a quarter of a second or more. ``static/mathjax_slices.js`` makes it
+  typeset the formulas on the screen first, then the rest in short slices.
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sphinx.builders.html._assets import _JavaScript
+
+ICON = re.compile(r'<i class="((?:[\w-]+ )*fa[bsr]?(?:-[\w-]+)?(?: [^"]*)?)"(?![^>]*aria-hidden)')
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -28,6 +51,41 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = kept
 
 
+def _defer_scripts(app, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    deferred = []
+    for script in scripts:
+        attributes = getattr(script, "attributes", {})
+        if getattr(script, "filename", None) and not {"async", "defer"} & set(attributes):
+            script = _JavaScript(script.filename, priority=script.priority, **attributes, defer="defer")
+        deferred.append(script)
+    context["script_files"] = deferred
+
+
+def _hide_icons(app, exception) -> None:
+    """Mark every Font Awesome icon of the built pages aria-hidden (see the module's docstring)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf8")
+        marked = ICON.sub(r'<i aria-hidden="true" class="\1"', text)
+        if marked != text:
+            page.write_text(marked, encoding="utf8")
+
+
+def _add_templates(app, config) -> None:
+    here = Path(__file__).parent
+    config.templates_path.append(str(here / "templates"))
+    config.html_static_path.append(str(here / "static"))
+
+
 def setup(app):
     app.connect("html-page-context", _dedupe_scripts)
+    app.connect("html-page-context", _defer_scripts, priority=900)  # after every other extension
+    app.connect("config-inited", _add_templates)
+    app.connect("build-finished", _hide_icons)
+    # deferred, and before MathJax (priority 500), so that it configures MathJax's startup
+    app.add_js_file("mathjax_slices.js", priority=450, defer="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
