@@ -1,6 +1,6 @@
 # Two commands for a newcomer (see README.md):
 #   make book   build the book into _build/html
-#   make test   run every check CI runs; fails loudly if any fails
+#   make test   run every check CI runs; fails loudly if any fails (it builds the PDF too)
 # Both create .venv from requirements.txt when it is missing or out of date.
 
 PYTHON ?= python3
@@ -11,11 +11,12 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 JB_FLAGS := --warningiserror --nitpick --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book execute test unit nbval pages browser serve clean
+.PHONY: help venv book pdf execute test unit nbval pages browser serve clean
 
 help:
 	@echo "make book   build the HTML book into _build/html"
 	@echo "make test   build the book and run every check (unit tests, doctests, nbval, pages, workflows)"
+	@echo "make pdf    also print the whole book to _build/html/multivariate-calculus-ml.pdf"
 	@echo "make serve  preview the built book on http://127.0.0.1:8000"
 	@echo "make clean  remove the build and the execution cache"
 
@@ -32,10 +33,15 @@ venv: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/python tools/execute.py
 
+# The HTML book; the build also writes the Colab notebooks to _build/notebooks.
 book: execute
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo
 	@echo "The book is built. Open file://$(CURDIR)/_build/html/index.html or run 'make serve'."
+
+# The whole book as one PDF, printed by Chromium from a single-page build (tools/book_pdf.py).
+pdf: book browser
+	$(BIN)/python tools/book_pdf.py
 
 # Unit tests, property tests, doctests and the checks of the pipeline itself.
 unit: $(STAMP)
@@ -45,14 +51,15 @@ unit: $(STAMP)
 nbval: $(STAMP)
 	$(BIN)/python tools/run_nbval.py
 
-# Checks of the built pages: in a real browser, links, executed notebooks.
+# Checks of the built site: every page in a real browser (axe-core, both colour schemes), links,
+# launch links and notebooks, downloads and PDF. One test file per worker, on both cores.
 pages: $(STAMP) browser
-	$(PYTEST) -m book tests
+	$(PYTEST) -n 2 --dist loadfile -m book tests
 
 browser: $(STAMP)
 	@$(BIN)/python tools/find_browser.py --install
 
-test: unit book nbval pages
+test: unit book pdf nbval pages
 	@echo
 	@echo "make test: every check passed."
 

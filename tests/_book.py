@@ -11,8 +11,8 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "_build"
-HTML = Path(os.environ.get("BOOK_HTML", BUILD / "html"))  # BOOK_HTML: test another build
+HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))  # BOOK_HTML: test another build
+BUILD = HTML.parent  # the build's other outputs (executed and published notebooks) sit beside it
 EXECUTED = BUILD / "jupyter_execute"
 
 sys.path.insert(0, str(ROOT / "tools"))

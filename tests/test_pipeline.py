@@ -230,6 +230,18 @@ def test_repository_is_named_in_one_place():
     assert f"mybinder.org/v2/gh/{url.removeprefix('https://github.com/')}/{branch}" in readme
 
 
+def test_pages_link_only_to_the_configured_repository():
+    """A chapter that links to the book's repository uses the address _config.yml names."""
+    url, _, site = _repository()
+    owner = url.removeprefix("https://github.com/").split("/")[0]
+    for page in sorted((ROOT / "book").rglob("*.md")):
+        text = page.read_text()
+        ours = set(re.findall(rf"https://github\.com/{re.escape(owner)}/[\w.-]+", text, flags=re.I))
+        assert ours <= {url}, f"{page.relative_to(ROOT)} links to {ours - {url}}, not to {url}"
+        sites = set(re.findall(r"https://[\w.-]+\.github\.io/[\w.-]+/", text))
+        assert sites <= {site}, f"{page.relative_to(ROOT)} names the site {sites - {site}}, not {site}"
+
+
 def test_requirements_pin_exact_versions_and_pyproject_declares_ranges():
     lines = [ln.strip() for ln in (ROOT / "requirements.txt").read_text().splitlines()]
     packages = [ln for ln in lines if ln and not ln.startswith("#")]
