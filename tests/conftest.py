@@ -31,3 +31,14 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The built book served over HTTP on a free loopback port; yields its base URL."""
+    from _book import HTML, serve
+
+    if not (HTML / "index.html").is_file():
+        pytest.fail("the book is not built: run `make book` first")
+    with serve(HTML) as url:
+        yield url

@@ -17,21 +17,13 @@ from __future__ import annotations
 import pytest
 
 from _a11y import SCHEMES, open_page, set_scheme
-from _book import HTML, html_pages, serve
+from _book import HTML, html_pages
 
 pytestmark = pytest.mark.book
 
 PAGES = html_pages()
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 FAILING_IMPACTS = {"serious", "critical"}
-
-
-@pytest.fixture(scope="module")
-def site():
-    if not (HTML / "index.html").is_file():
-        pytest.fail("the book is not built: run `make book` first")
-    with serve(HTML) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 
 from _a11y import SCHEMES, contrast_ratio, image_contrast, open_page, set_scheme
-from _book import HTML, html_pages, serve
+from _book import HTML, html_pages
 
 PAGES = html_pages()
 SHOTS = HTML.parent / "screenshots"
@@ -131,14 +131,6 @@ MEASURE = """([minText, minLarge]) => {
   }
   return {images, blocks};
 }"""
-
-
-@pytest.fixture(scope="module")
-def site():
-    if not (HTML / "index.html").is_file():
-        pytest.fail("the book is not built: run `make book` first")
-    with serve(HTML) as url:
-        yield url
 
 
 def article_screenshot(tab):

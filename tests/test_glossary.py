@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from _book import HTML, ROOT, html_pages, serve, toc_files
+from _book import HTML, ROOT, html_pages, toc_files
 
 GLOSSARY = ROOT / "book" / "glossary.md"
 PAGES = [ROOT / (n if n.endswith(".md") else n + ".md") for n in toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))]
@@ -228,14 +228,6 @@ def test_the_navigation_links_the_general_index(page):
     links = [a for a in nav if _resolve(page, a["href"])[0] == index]
     assert len(links) == 1, f"the sidebar of {page.relative_to(HTML)} should link genindex.html once, found {len(links)}"
     assert links[0].get_text(strip=True) == "Index"
-
-
-@pytest.fixture(scope="module")
-def site():
-    if not (HTML / "genindex.html").is_file():
-        pytest.fail("the book is not built: run `make book` first")
-    with serve(HTML) as url:
-        yield url
 
 
 @pytest.mark.book

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from _book import HTML, html_pages, serve
+from _book import HTML, html_pages
 
 pytestmark = pytest.mark.book
 
@@ -28,14 +28,6 @@ VISIBLE_TEXT = """() => {
   clone.querySelectorAll('pre, code, script, style, mjx-container, .cell_output, .highlight').forEach(e => e.remove());
   return clone.innerText;
 }"""
-
-
-@pytest.fixture(scope="module")
-def site():
-    if not (HTML / "index.html").is_file():
-        pytest.fail("the book is not built: run `make book` first")
-    with serve(HTML) as url:
-        yield url
 
 
 def test_every_toc_page_was_built():
