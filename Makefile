@@ -11,7 +11,7 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 JB_FLAGS := --warningiserror --nitpick --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book pdf execute test unit nbval pages browser serve clean
+.PHONY: help venv mathjax book pdf execute test unit nbval pages browser serve clean
 
 help:
 	@echo "make book   build the HTML book into _build/html"
@@ -29,12 +29,24 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
+# MathJax for Node.js: the build typesets every formula once (tools/prerender_math.py).
+NODE_STAMP := tools/mathjax/node_modules/.package-lock.json
+$(NODE_STAMP): tools/mathjax/package.json tools/mathjax/package-lock.json
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	  echo "make: Node.js 18 or later and npm are needed to build the book (they typeset its formulas)."; \
+	  echo "      Install them (Debian/Ubuntu: sudo apt install nodejs npm; or https://nodejs.org), then run make again."; \
+	  exit 1; }
+	npm ci --prefix tools/mathjax --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+mathjax: $(NODE_STAMP)
+
 # Execute the chapters in parallel into the cache, then build from the cache.
 execute: $(STAMP)
 	$(BIN)/python tools/execute.py
 
 # The HTML book; the build also writes the Colab notebooks to _build/notebooks.
-book: execute
+book: execute mathjax
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo
 	@echo "The book is built. Open file://$(CURDIR)/_build/html/index.html or run 'make serve'."
@@ -44,7 +56,7 @@ pdf: book browser
 	$(BIN)/python tools/book_pdf.py
 
 # Unit tests, property tests, doctests and the checks of the pipeline itself.
-unit: $(STAMP)
+unit: $(STAMP) mathjax
 	$(PYTEST) -n 2 -m "not book" tests lib/mvcalc --doctest-modules
 
 # Strict nbval: re-execute every executed notebook the book published and compare outputs.

@@ -61,18 +61,24 @@ def set_scheme(tab, scheme: str) -> None:
                           " || a.playState !== 'running')")
 
 
+# The built pages load their images lazily, as the reader scrolls to them: load them
+# all now (and wait for the fonts), so that every figure is checked.
+LOAD_EVERYTHING = """() => Promise.all(Array.from(document.images).map(i => {
+  i.loading = 'eager';
+  return i.decode().catch(() => null);
+})).then(() => document.fonts.ready).then(() => true)"""
+
+
 @contextlib.contextmanager
 def open_page(browser, url: str, scheme: str, viewport=(1280, 900)):
-    """A built page opened in ``scheme`` (no network: only the local server), after MathJax has typeset."""
+    """A built page opened in ``scheme`` (no network: only the local server), its fonts loaded."""
     context = browser.new_context(color_scheme=scheme, viewport={"width": viewport[0], "height": viewport[1]})
     try:
         tab = context.new_page()
         tab.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1"
                   or r.request.url.startswith(("data:", "blob:")) else r.abort())
         tab.goto(url, wait_until="load")
-        if tab.evaluate("() => !!(window.MathJax && window.MathJax.startup)"):
-            tab.wait_for_function("() => window.MathJax.startup.promise !== undefined")
-            tab.evaluate("() => window.MathJax.startup.promise")
+        tab.evaluate(LOAD_EVERYTHING)
         set_scheme(tab, scheme)
         yield tab
     finally:

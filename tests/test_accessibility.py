@@ -1,8 +1,8 @@
 """axe-core's accessibility audit of every built page, in the light and the dark colour scheme.
 
 axe-core (Deque's engine, the one in browsers' developer tools and Lighthouse) is
-injected into each page of the table of contents, after the page has loaded and
-MathJax has typeset, with the WCAG 2.0/2.1 level A and AA rules and axe's best
+injected into each page of the table of contents, after the page and its fonts have
+loaded (the formulas are typeset when the book is built), with the WCAG 2.0/2.1 level A and AA rules and axe's best
 practices. A violation whose impact is serious or critical fails the test; its
 message names the rule, the page, the scheme and the elements (CSS selectors).
 Minor and moderate findings are not failures (axe's ``region``: the theme puts the

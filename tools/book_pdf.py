@@ -1,7 +1,7 @@
 """The whole book as one PDF, printed by a real browser from the single-page HTML build.
 
 Why not LaTeX: the book's pages hold executed outputs, interactive figures with static
-fallbacks, MathJax macros and sphinx-proof/sphinx-exercise blocks. A browser renders all
+fallbacks, the book's TeX macros and sphinx-proof/sphinx-exercise blocks. A browser renders all
 of them exactly as the website does, so the PDF shows what readers see online, math and
 figures intact, with no TeX installation.
 
@@ -11,8 +11,9 @@ Two parts:
   render every node the ``html`` builder renders (sphinx-exercise registers handlers for
   ``singlehtml`` alone, which hides sphinx-proof's ``html`` handlers from that builder);
 * a command, ``python tools/book_pdf.py``, that builds ``_build/singlehtml`` from the
-  execution cache and prints it with headless Chromium to ``_build/html/<name>.pdf``,
-  after MathJax has typeset every formula.
+  execution cache and prints it with headless Chromium to ``_build/html/<name>.pdf``.
+  The formulas arrive typeset (``tools/prerender_math.py`` runs in that build too,
+  without the hidden MathML, which a PDF does not need and would hold twice).
 """
 
 from __future__ import annotations
@@ -75,23 +76,8 @@ def build_singlehtml(root: Path) -> Path:
     return out
 
 
-def _print_mathjax(html: str) -> str:
-    """The page with MathJax's menu and hidden assistive MathML switched off.
-
-    A PDF has no use for either, and on a page of some 4,000 formulas they make
-    typesetting several times slower (the hidden MathML doubles the document).
-    """
-    marker = '"options": {'
-    start = html.find("window.MathJax = {")
-    at = html.find(marker, start)
-    if start < 0 or at < 0:
-        raise ValueError("the single page has no MathJax configuration (window.MathJax = {... \"options\": {...})")
-    at += len(marker)
-    return html[:at] + '"enableMenu": false, "menuOptions": {"settings": {"assistiveMml": false}}, ' + html[at:]
-
-
 def print_pdf(single_page_source: Path, pdf: Path, chromium: str, timeout_s: float = 900.0) -> dict:
-    """Print the single page to ``pdf`` with Chromium once MathJax is done; returns facts about it."""
+    """Print the single page to ``pdf`` with Chromium once its fonts are loaded; returns facts about it."""
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(ROOT / "tests"))
@@ -104,7 +90,7 @@ def print_pdf(single_page_source: Path, pdf: Path, chromium: str, timeout_s: flo
     while site.name != "singlehtml" and site != site.parent:
         site = site.parent
     index = site / "print.html"
-    index.write_text(_print_mathjax(single_page_source.read_text(encoding="utf-8")), encoding="utf-8")
+    index.write_text(single_page_source.read_text(encoding="utf-8"), encoding="utf-8")
     with serve(site) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -113,14 +99,15 @@ def print_pdf(single_page_source: Path, pdf: Path, chromium: str, timeout_s: flo
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith((url, "data:", "blob:"))
                    else r.abort())
         page.goto(f"{url}/{index.relative_to(site).as_posix()}", wait_until="load", timeout=timeout_s * 1000)
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                               timeout=timeout_s * 1000)
-        page.evaluate("() => { MathJax.startup.promise.then(() => { window.__typeset = true; }); }")
-        page.wait_for_function("() => window.__typeset === true", timeout=timeout_s * 1000, polling=1000)
         page.add_style_tag(content=PRINT_CSS)
         page.emulate_media(media="print")
+        # the MathJax fonts, all of them, before printing (a browser fetches a font when it first draws it)
+        page.evaluate("() => Promise.all(Array.from(document.fonts).filter(f => f.family.startsWith('MJX'))"
+                      ".map(f => f.load().catch(() => null))).then(() => document.fonts.ready).then(() => true)")
         facts = page.evaluate("""() => ({
             formulas: document.querySelectorAll('mjx-container').length,
+            untypeset: document.querySelectorAll('.math').length - document.querySelectorAll('.math > mjx-container').length,
+            fonts_failed: Array.from(document.fonts).filter(f => f.status === 'error').map(f => f.family),
             errors: document.querySelectorAll('mjx-merror').length,
             images: document.querySelectorAll('article img, .bd-article img').length,
         })""")
@@ -150,8 +137,11 @@ def main(argv=None) -> int:
         index = build_singlehtml(args.root)
     pdf = args.root / "_build" / "html" / PDF_NAME
     facts = print_pdf(index, pdf, chromium)
-    if facts["errors"]:
-        sys.exit(f"book_pdf: MathJax reported {facts['errors']} errors in the single-page book")
+    if facts["errors"] or facts["untypeset"]:
+        sys.exit(f"book_pdf: {facts['errors']} MathJax errors and {facts['untypeset']} formulas not typeset"
+                 " in the single-page book")
+    if facts["fonts_failed"]:
+        sys.exit(f"book_pdf: fonts that did not load: {facts['fonts_failed']}")
     print(f"book_pdf: wrote {pdf.relative_to(args.root)} ({pdf.stat().st_size / 1e6:.1f} MB, "
           f"{facts['formulas']} formulas, {facts['images']} images) in {time.perf_counter() - start:.0f} s")
     return 0

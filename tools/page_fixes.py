@@ -19,9 +19,11 @@
   theme's stylesheet draws every icon with the Font Awesome web font). The
   script also marked each icon ``aria-hidden`` for screen readers: after the
   build, every ``<i class="fa...">`` icon gets ``aria-hidden="true"``.
-* MathJax typesets all the math of a page in one task, which freezes a chapter
-  for a quarter of a second or more. ``static/mathjax_slices.js`` makes it
-  typeset the formulas on the screen first, then the rest in short slices.
+* Every image is fetched as the page loads, though most figures are screens
+  below: on the Sandpit pages a megabyte of PNGs competes with the text for the
+  connection. After the build every ``<img>`` gets ``loading="lazy"`` (the browser
+  fetches it as the reader scrolls near it) and ``decoding="async"``; not in the
+  ``singlehtml`` build, which ``tools/book_pdf.py`` prints all at once.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 from sphinx.builders.html._assets import _JavaScript
 
 ICON = re.compile(r'<i class="((?:[\w-]+ )*fa[bsr]?(?:-[\w-]+)?(?: [^"]*)?)"(?![^>]*aria-hidden)')
+IMG = re.compile(r"<img (?![^>]*\bloading=)")
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -64,13 +67,16 @@ def _defer_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = deferred
 
 
-def _hide_icons(app, exception) -> None:
-    """Mark every Font Awesome icon of the built pages aria-hidden (see the module's docstring)."""
+def _fix_built_pages(app, exception) -> None:
+    """Mark icons aria-hidden and images lazy in the built pages (see the module's docstring)."""
     if exception is not None or app.builder.format != "html":
         return
+    lazy = app.builder.name != "singlehtml"
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf8")
         marked = ICON.sub(r'<i aria-hidden="true" class="\1"', text)
+        if lazy:
+            marked = IMG.sub('<img loading="lazy" decoding="async" ', marked)
         if marked != text:
             page.write_text(marked, encoding="utf8")
 
@@ -78,14 +84,11 @@ def _hide_icons(app, exception) -> None:
 def _add_templates(app, config) -> None:
     here = Path(__file__).parent
     config.templates_path.append(str(here / "templates"))
-    config.html_static_path.append(str(here / "static"))
 
 
 def setup(app):
     app.connect("html-page-context", _dedupe_scripts)
     app.connect("html-page-context", _defer_scripts, priority=900)  # after every other extension
     app.connect("config-inited", _add_templates)
-    app.connect("build-finished", _hide_icons)
-    # deferred, and before MathJax (priority 500), so that it configures MathJax's startup
-    app.add_js_file("mathjax_slices.js", priority=450, defer="defer")
+    app.connect("build-finished", _fix_built_pages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
