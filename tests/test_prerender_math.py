@@ -39,6 +39,10 @@ PAGE = """<!DOCTYPE html>
 a &amp;= b, \\\\
 c &amp;= d.
 \\end{aligned}\\end{split}\\]</div>
+<div class="math notranslate nohighlight" id="equation-nowrap">\\begin{align}
+p &amp;= q \\\\
+r &amp;= s
+\\end{align}</div>
 <pre>\\(not a formula: code\\)</pre>
 </body></html>
 """
@@ -94,13 +98,17 @@ def test_a_page_is_rewritten_once_with_its_fonts_and_numbers(tmp_path):
     page = tmp_path / "book" / "m1" / "page.html"
     page.parent.mkdir(parents=True)
     page.write_text(PAGE, encoding="utf-8")
-    assert pm.prerender(tmp_path, [page], TEX, assistive=True) == 4
+    assert pm.prerender(tmp_path, [page], TEX, assistive=True) == 5
     pm._copy_fonts(tmp_path)
     html = page.read_text(encoding="utf-8")
 
-    assert html.count("<mjx-container") == 4
+    assert html.count("<mjx-container") == 5
     # display formulas take the keyboard focus (a wide one scrolls); inline ones do not
-    assert html.count('<mjx-container tabindex="0" ') == 2
+    assert html.count('<mjx-container tabindex="0" ') == 3
+    # the bare amsmath environment is typeset as a display formula, with its two rows
+    nowrap = html[html.index('id="equation-nowrap">'):]
+    assert nowrap.index("<mjx-container") < nowrap.index("</div>") and "\\begin{align}" not in nowrap
+    assert _mathml(nowrap).get("display") == "block" and len(list(_mathml(nowrap).iter(MATHML + "mtr"))) == 2
     assert "\\(" not in html.replace("<pre>\\(not a formula: code\\)</pre>", "")
     assert "<pre>\\(not a formula: code\\)</pre>" in html, "only Sphinx's formulas are touched"
     # the equation number and its link stay in front of the typeset formula
@@ -129,6 +137,16 @@ def test_fonts_are_found_the_way_the_page_finds_its_static_files(tmp_path):
     pm.prerender(tmp_path, [page], TEX, assistive=False)
     urls = re.findall(r'url\("([^"]+)"\)', page.read_text(encoding="utf-8"))
     assert urls and all(u.startswith("_static/mathjax-fonts/") for u in urls), urls[:3]
+
+
+def test_a_formula_in_an_unknown_form_is_a_warning(tmp_path, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(pm.logger, "warning", lambda message, **kw: warnings.append((message, kw)))
+    page = tmp_path / "odd.html"
+    page.write_text('<html><head></head><body><div class="math notranslate nohighlight">$$x$$</div>'
+                    '<span class="math notranslate nohighlight">\\(y\\)</span></body></html>', encoding="utf-8")
+    assert pm.prerender(tmp_path, [page], TEX, assistive=False) == 1
+    assert len(warnings) == 1 and "1 formulas" in warnings[0][0] and warnings[0][1]["location"] == "odd.html"
 
 
 def test_a_page_without_formulas_is_left_as_it_is(tmp_path):

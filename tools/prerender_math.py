@@ -53,15 +53,19 @@ STYLE_ID = "mvcalc-mathjax-styles"
 # without "noundefined" (an unknown macro must be an error) and "autoload"/"require".
 PACKAGES = ["base", "ams", "newcommand", "configmacros", "boldsymbol", "cancel", "color"]
 
-# A formula as Sphinx's MathJax renderer writes it: an inline span, or a display div,
-# which may begin with its equation number.
+# A formula as Sphinx's MathJax renderer writes it: an inline span (\(...\)), or a
+# display div (\[...\]), which may begin with its equation number; a display formula
+# marked "nowrap" (an amsmath environment written straight into the Markdown) is the bare
+# environment. No part reaches past the formula's own closing tag.
 FORMULA = re.compile(
     r'(?P<open><(?P<tag>span|div) class="math notranslate nohighlight"[^>]*>)'
-    r'(?P<eqno>\s*<span class="eqno">.*?</span>)?'
-    r'\s*\\(?P<delim>[(\[])(?P<tex>.*?)\\[)\]]\s*'
+    r'(?P<eqno>\s*<span class="eqno">(?:(?!</span>).)*</span>)?'
+    r'\s*(?:\\[(\[](?P<tex>(?:(?!</(?:span|div)>).)*?)\\[)\]]'
+    r'|(?P<env>\\begin\{(?P<name>[^}]+)\}(?:(?!</div>).)*?\\end\{(?P=name)\}))\s*'
     r'(?P<close></(?P=tag)>)',
     re.DOTALL,
 )
+OPENING = re.compile(r'<(?:span|div) class="math notranslate nohighlight"')
 HEAD_END = re.compile(r"</head>", re.IGNORECASE)
 # how the page itself reaches _static/ (the singlehtml page at book/intro.html links from the root)
 STATIC_LINK = re.compile(r'(?:href|src)="((?:\.\./)*)_static/')
@@ -117,7 +121,7 @@ def _compact_css(css: str) -> str:
 def _rewrite(text: str, matches: list[re.Match], typeset_page: dict, fonts: str) -> str:
     pieces, last = [], 0
     for match, markup in zip(matches, typeset_page["html"]):
-        if match["delim"] == "[":
+        if match["tag"] == "div":
             # a wide display formula scrolls sideways: it must take the keyboard focus to scroll
             markup = markup.replace("<mjx-container ", '<mjx-container tabindex="0" ', 1)
         pieces.append(text[last:match.start()])
@@ -145,11 +149,17 @@ def prerender(outdir: Path, files: list[Path], tex_config: dict, *, assistive: b
         if f'id="{STYLE_ID}"' in text:
             continue  # typeset by an earlier build and not rewritten since
         matches = _formulas(text)
+        unread = len(OPENING.findall(text)) - len(matches)
+        if unread:
+            logger.warning(f"{unread} formulas written in a form prerender_math does not know; "
+                           "they would show as raw TeX", location=str(path.relative_to(outdir)),
+                           type="prerender_math")
         if matches:
             todo.append((path, text, matches))
     if not todo:
         return 0
-    pages = [[{"tex": html.unescape(m["tex"]), "display": m["delim"] == "["} for m in matches]
+    pages = [[{"tex": html.unescape(m["tex"] if m["tex"] is not None else m["env"]),
+               "display": m["tag"] == "div"} for m in matches]
              for _, _, matches in todo]
     results = typeset(pages, tex_config, assistive=assistive)
     for (path, text, matches), page, result in zip(todo, pages, results):
