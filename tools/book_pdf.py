@@ -80,8 +80,8 @@ def print_pdf(single_page_source: Path, pdf: Path, chromium: str, timeout_s: flo
     """Print the single page to ``pdf`` with Chromium once its fonts are loaded; returns facts about it."""
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from _book import serve
+    sys.path.insert(0, str(ROOT / "tools"))
+    from local_server import serve
 
     pdf.parent.mkdir(parents=True, exist_ok=True)
     # Sphinx writes the one page at the root document's path (book/intro.html) but with
