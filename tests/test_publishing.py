@@ -4,7 +4,9 @@
   Colab (the executed notebook that the deploy workflow pushes to the notebooks branch);
   each link is checked against the file it must open;
 * the Colab notebooks hold the page's code and outputs, and a setup cell that installs
-  ``mvcalc`` at the commit the book was built from;
+  ``mvcalc`` at the commit the book was built from; their Markdown is plain Jupyter Markdown
+  (``tools/myst_to_markdown.py``): no MyST syntax left, every link to the website reaches an
+  existing page and anchor, every formula's dollars balanced;
 * each page's ``.ipynb`` download is the executed notebook, with its outputs;
 * the whole book's PDF exists, is linked from every page, and holds every page with its
   math typeset and its figures;
@@ -14,9 +16,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import pickle
 import re
 import sys
+import types
 import unicodedata
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -30,6 +35,7 @@ from _book import BUILD, EXECUTED, HTML, ROOT, html_pages, notebook_pages
 
 sys.path.insert(0, str(ROOT / "tools"))
 import book_info  # noqa: E402
+import myst_to_markdown  # noqa: E402
 import publish_notebooks  # noqa: E402
 from book_pdf import PDF_NAME  # noqa: E402
 
@@ -92,7 +98,8 @@ def test_publishing_refuses_a_notebook_without_outputs(tmp_path):
     source = tmp_path / "page.ipynb"
     nbformat.write(empty, source)
     with pytest.raises(ValueError, match="no outputs"):
-        publish_notebooks.publish(source, tmp_path / "out", "book/page", "Page", REPO_URL, "mvcalc")
+        publish_notebooks.publish(source, tmp_path / "out", "book/page", "Page", REPO_URL, "mvcalc",
+                                  resolver=types.SimpleNamespace())
 
 
 def test_build_date_honours_source_date_epoch(monkeypatch):
@@ -159,22 +166,143 @@ def test_the_published_notebooks_are_exactly_the_executed_pages(built):
     assert published == NOTEBOOK_DOCS
 
 
+@pytest.fixture(scope="module")
+def environment():
+    """The build's Sphinx environment (references, numbers, glossary), read from its pickle."""
+    path = BUILD / ".doctrees" / "environment.pickle"
+    if not path.is_file():
+        pytest.fail(f"no {path}: build the book first")
+    with path.open("rb") as f:
+        return pickle.load(f)
+
+
+class _Resolver(publish_notebooks.SiteResolver):
+    """The build's resolver, outside Sphinx: warnings are collected, citations are left open
+    (they need sphinxcontrib-bibtex's domain; the link checks below cover them)."""
+
+    CITE = "\x00citation\x00"
+
+    def __init__(self, env, doc):
+        app = types.SimpleNamespace(env=env, config=env.config, builder=None)
+        super().__init__(app, doc, publish_notebooks.site_url(REPO_URL))
+        self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def cite(self, role, keys):
+        return self.CITE
+
+
 @pytest.mark.book
 @pytest.mark.parametrize("doc", NOTEBOOK_DOCS)
-def test_published_notebook_is_the_executed_page_behind_a_setup_cell(built, doc):
+def test_published_notebook_is_the_executed_page_behind_a_setup_cell(built, environment, doc):
     nb = nbformat.read(NOTEBOOKS / f"{doc}.ipynb", as_version=4)
     nbformat.validate(nb)
     executed = nbformat.read(EXECUTED / f"{doc}.ipynb", as_version=4)
     setup, rest = nb.cells[:2], nb.cells[2:]
     assert all(publish_notebooks.SETUP_TAG in c.metadata.get("tags", []) for c in setup)
-    assert [c.source for c in rest] == [c.source for c in executed.cells]
-    outputs = [c.outputs for c in rest if c.cell_type == "code"]
-    assert outputs == [c.outputs for c in executed.cells if c.cell_type == "code"]
+    # code cells and their outputs: exactly the executed ones
+    code = [c for c in rest if c.cell_type == "code"]
+    executed_code = [c for c in executed.cells if c.cell_type == "code"]
+    assert [c.source for c in code] == [c.source for c in executed_code]
+    outputs = [c.outputs for c in code]
+    assert outputs == [c.outputs for c in executed_code]
     assert any(outputs), f"{doc}: the published notebook has no outputs"
+    # Markdown cells: the executed ones converted (empty results dropped), in the same places
+    resolver = _Resolver(environment, doc)
+    resolver.glued = publish_notebooks.glued_outputs(executed)
+    expected = []
+    for cell in executed.cells:
+        if cell.cell_type == "markdown":
+            converted = myst_to_markdown.convert(cell.source, resolver)
+            if converted.strip():
+                expected.append(("markdown", converted))
+        else:
+            expected.append(("code", cell.source))
+            figure = cell.metadata.get("mystnb", {}).get("figure")
+            if figure:
+                expected.append(("markdown", myst_to_markdown.figure_caption(figure, resolver)))
+    assert resolver.warnings == []
+    captions = [c for c in rest if publish_notebooks.CAPTION_TAG in c.metadata.get("tags", [])]
+    figures = [c for c in executed.cells if c.metadata.get("mystnb", {}).get("figure")]
+    assert len(captions) == len(figures)
+    assert all(re.fullmatch(r"\*Fig\. \d+\.\d+: .+\*", c.source, re.S) for c in captions), captions
+    assert len(rest) == len(expected)
+    for cell, (kind, source) in zip(rest, expected):
+        assert cell.cell_type == kind
+        if kind == "markdown":
+            pattern = ".+?".join(map(re.escape, source.split(_Resolver.CITE)))
+            assert re.fullmatch(pattern, cell.source, re.DOTALL), f"{doc}: {cell.source[:200]!r}"
     sha = book_info.commit(BUILD.parent)
     assert sha != "unknown", "the tests run in a git clone of the book"
     assert f'"mvcalc @ git+{REPO_URL}.git@{sha}"' in setup[1].source, "the setup cell pins another commit"
     assert f"{publish_notebooks.site_url(REPO_URL)}{doc}.html" in setup[0].source
+    assert "MyST" not in setup[0].source and "link to the book's website" in setup[0].source
+
+
+def _markdown_cells(doc: str) -> list[str]:
+    nb = nbformat.read(NOTEBOOKS / f"{doc}.ipynb", as_version=4)
+    return [c.source for c in nb.cells[2:] if c.cell_type == "markdown"]
+
+
+def _prose(source: str) -> str:
+    """A Markdown cell without its code blocks and code spans (where MyST may be quoted)."""
+    source = re.sub(r"^(`{3,}|~{3,}).*?^\1[ \t]*$", "", source, flags=re.M | re.S)
+    return re.sub(r"(`+)(?:(?!\1).|\n)+?\1(?!`)", "", source)
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("doc", NOTEBOOK_DOCS)
+def test_published_markdown_has_no_myst_syntax_left(built, doc):
+    left = [m.group(0) for source in _markdown_cells(doc)
+            for m in myst_to_markdown.MYST_SYNTAX.finditer(_prose(source))]
+    assert not left, f"{doc}: MyST syntax in the Colab notebook: {left[:5]}"
+    for source in _markdown_cells(doc):
+        assert not re.search(r"^\$\$.*\$\$[ \t]*\([^)\s]+\)[ \t]*$", source, re.M), "an equation label is left"
+
+
+@functools.lru_cache(maxsize=None)
+def _anchors(page: Path) -> frozenset[str]:
+    return frozenset(tag["id"] for tag in soup(page).find_all(id=True))
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("doc", NOTEBOOK_DOCS)
+def test_published_links_to_the_website_reach_existing_pages_and_anchors(built, doc):
+    site = publish_notebooks.site_url(REPO_URL)
+    links = [url for source in _markdown_cells(doc) for url in re.findall(r"\]\(([^)\s]+)\)", _prose(source))]
+    ours = [url for url in links if url.startswith(site)]
+    assert ours, f"{doc}: no link to the website in its notebook"
+    for url in ours:
+        path, _, anchor = url.removeprefix(site).partition("#")
+        page = HTML / path
+        assert page.is_file(), f"{doc}: {url} points to a page the build does not have"
+        if anchor:
+            assert anchor in _anchors(page), f"{doc}: {url}: no id {anchor!r} in {path}"
+    strangers = [url for url in links if not url.startswith(site)]
+    assert all(url.startswith("https://") for url in strangers), f"{doc}: links that do not work in Colab: {strangers}"
+
+
+def _balanced(source: str) -> bool:
+    """Every ``$$`` block closed, and the single ``$`` of inline formulas in pairs."""
+    prose = _prose(source).replace("\\$", "")
+    if prose.count("$$") % 2:
+        return False
+    return re.sub(r"\$\$.+?\$\$", "", prose, flags=re.S).count("$") % 2 == 0
+
+
+def test_balanced_dollars():
+    assert _balanced("a $x$ and\n\n$$\ny\n$$\n\ncosts \\$5 `$`")
+    assert not _balanced("a $x and")
+    assert not _balanced("$$\nx\n")
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("doc", NOTEBOOK_DOCS)
+def test_published_formulas_are_balanced(built, doc):
+    bad = [source[:120] for source in _markdown_cells(doc) if not _balanced(source)]
+    assert not bad, f"{doc}: unbalanced $ in {bad}"
 
 
 @pytest.mark.book
