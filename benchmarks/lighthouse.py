@@ -48,10 +48,11 @@ import sys
 import threading
 import time
 import urllib.parse
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import local_server  # noqa: E402  (tools/: the loopback server the tests use too)
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
@@ -196,23 +197,9 @@ class PagesHandler(http.server.SimpleHTTPRequestHandler):
         return cached
 
 
-@contextmanager
 def serve(directory: Path):
     """Serve ``directory`` like GitHub Pages on a free loopback port; yields the base URL."""
-
-    class Handler(PagesHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(directory), **kwargs)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return local_server.serve(directory, handler=PagesHandler)
 
 
 # -- Lighthouse ------------------------------------------------------------------------------
@@ -221,7 +208,6 @@ def book_pages() -> list[str]:
     """Every page of _toc.yml, as its path without suffix (``book/m2/sandpit``)."""
     import yaml
 
-    sys.path.insert(0, str(ROOT / "tools"))
     from execute import toc_files
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
@@ -231,7 +217,6 @@ def book_pages() -> list[str]:
 def chrome_path() -> str | None:
     if os.environ.get("CHROME_PATH"):
         return os.environ["CHROME_PATH"]
-    sys.path.insert(0, str(ROOT / "tools"))
     from find_browser import find_chromium
 
     return find_chromium()

@@ -10,10 +10,16 @@ from pathlib import Path
 
 
 @contextlib.contextmanager
-def serve(directory: Path):
-    """Serve ``directory`` over HTTP on a free loopback port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] | None = None):
+    """Serve ``directory`` over HTTP on a free loopback port; yields the base URL.
+
+    ``handler`` (a ``SimpleHTTPRequestHandler`` subclass) answers the requests; by default a
+    plain one that logs nothing. ``benchmarks/lighthouse.py`` passes one that serves like
+    GitHub Pages.
+    """
+    handler = functools.partial(handler or _QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
