@@ -32,7 +32,7 @@ import api_links  # tools/, put on the path by _book
 MODULES = [
     "mvcalc.derivatives", "mvcalc.multivariate", "mvcalc.sandpit", "mvcalc.nn", "mvcalc.checks",
     "mvcalc.datasets", "mvcalc.taylor", "mvcalc.optimise", "mvcalc.fitting", "mvcalc.fitcheck",
-    "mvcalc.plotting", "mvcalc.display", "mvcalc.widgets", "mvcalc.widgets.sandpit", "mvcalc.widgets.taylor",
+    "mvcalc.quiz", "mvcalc.plotting", "mvcalc.display", "mvcalc.widgets", "mvcalc.widgets.sandpit", "mvcalc.widgets.taylor",
 ]
 API = HTML / "book" / "api.html"
 PAGES = api_links.book_pages(ROOT)

@@ -13,11 +13,14 @@ Each module is one idea of the book, in the order the book teaches it:
 - :mod:`mvcalc.optimise`: Newton–Raphson, gradient descent and Lagrange multipliers (Module 5);
 - :mod:`mvcalc.fitcheck`: the checker for readers doing the heights assignment (Module 6);
 - :mod:`mvcalc.fitting`: least-squares fits, from a straight line to Levenberg–Marquardt (Module 6);
+- :mod:`mvcalc.quiz`: the questions the pages ask, with answers their code computes;
 - :mod:`mvcalc.plotting`: the book's shared figure style;
 - :mod:`mvcalc.display`: numbers typeset for the book's prose.
 """
 
 from . import checks, datasets, display, fitcheck, fitting, nn, plotting, sandpit
+
+# mvcalc.quiz needs sympy, which the rest does not: `from mvcalc import quiz` imports it when a page asks
 from .derivatives import default_step, derivative, secant_slope
 from .fitting import (
     chi_squared,

@@ -60,6 +60,8 @@ NUMERIC_RTOL = 5e-3
 FUNCTIONS = ("sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan", "sinh", "cosh", "tanh",
              "sech", "csch", "coth", "exp", "log", "ln", "sqrt", "cbrt", "abs", "sign")
 _SPEC_FORMAT = 1
+#: The MIME type a question is glued under (a "+json" type, so a notebook stores it as JSON).
+MIME_TYPE = "application/vnd.mvcalc.question+json"
 
 
 # --- sympy to the notation the reader types -----------------------------------------------------
@@ -113,6 +115,8 @@ def to_mathjs(expr: Any) -> str:
     >>> x, y = sp.symbols("x y")
     >>> to_mathjs(x**2 * y + sp.exp(-x**2) / 2)
     'x^2*y + exp(-x^2)/2'
+
+    Introduced in: Module 1, *Functions*, the first page with questions.
     """
     expr = _sympify(expr, "expr")
     if isinstance(expr, sp.MatrixBase):
@@ -234,6 +238,8 @@ class Question:
     ``spec`` is the JSON the page's checker reads: ``{"kind": ..., "variants": [...]}``, one entry a
     variant. Build one with :func:`formula`, :func:`numeric`, :func:`matrix`, :func:`choice` or
     :func:`variants`.
+
+    Introduced in: Module 1, *Functions*, the first page with questions.
     """
 
     def __init__(self, kind: str, variants: list[dict], images: dict[str, str] | None = None):
@@ -251,8 +257,8 @@ class Question:
     def _repr_mimebundle_(self, include=None, exclude=None):
         # The figures of a graph-matching question travel in the output's metadata: like a figure's
         # image/png, their bytes may differ between machines, and nbval compares data, not metadata.
-        data = {"application/json": self.spec, "text/plain": repr(self)}
-        metadata = {"application/json": {"mvcalc-quiz-images": self.images}} if self.images else {}
+        data = {MIME_TYPE: self.spec, "text/plain": repr(self)}
+        metadata = {MIME_TYPE: {"mvcalc-quiz-images": self.images}} if self.images else {}
         return data, metadata
 
 
@@ -340,6 +346,8 @@ def formula(answer: Any, variables: Any, *, domain: Any = None, wrong: Mapping |
     >>> q = formula(sp.diff(x**2 * y, x), "x y")
     >>> q.spec["variants"][0]["answer"], len(q.spec["variants"][0]["points"])
     ('2*x*y', 8)
+
+    Introduced in: Module 1, *Functions*, the first page with questions.
     """
     names = _symbols(variables)
     expr = _sympify(answer, "answer")
@@ -381,6 +389,8 @@ def numeric(answer: Any, *, rtol: float | None = None, atol: float | None = None
 
     >>> numeric(sp.sqrt(2)).spec["variants"][0]["value"]
     1.41421356237
+
+    Introduced in: Module 1, *Functions*, the first page with questions.
     """
     value = _sympify(answer, "answer")
     v = _real(value, {}, "the answer") if isinstance(value, sp.Basic) else None
@@ -426,6 +436,8 @@ def matrix(answer: Any, variables: Any = (), *, domain: Any = None, wrong: Mappi
     >>> q = matrix(sp.Matrix([[2 * x * y, x**2]]), "x y")
     >>> q.spec["variants"][0]["shape"], q.spec["variants"][0]["answer"]
     ([1, 2], '[2*x*y, x^2]')
+
+    Introduced in: Module 1, *Functions*, the first page with questions.
     """
     names = _symbols(variables) if variables not in ((), None, "") else []
     m, flat = _as_matrix(answer, "answer")
@@ -491,6 +503,8 @@ class Option:
 
     ``image`` is a matplotlib figure (closed once it is drawn) and needs ``alt``, a sentence that
     says what it shows. A wrong option needs ``feedback`` naming the misconception it stands for.
+
+    Introduced in: Module 1, *Functions*, the first page with questions.
     """
 
     def __init__(self, text: str = "", *, correct: bool = False, feedback: str | None = None,
@@ -533,6 +547,8 @@ def choice(options: Sequence[Option], *, multiple: bool | None = None, figure: A
     >>> q = choice([Option("$2x$", correct=True), Option("$x^2$", feedback="that is $f$ itself")])
     >>> [o["correct"] for o in q.spec["variants"][0]["options"]]
     [True, False]
+
+    Introduced in: Module 1, *Functions*, the first page with questions.
     """
     options = list(options)
     if len(options) < 2:
@@ -580,6 +596,8 @@ def variants(make: Callable[[np.random.Generator], Question], n: int = 5, *, see
     >>> q = variants(make, 3, seed=1)
     >>> [v["stem"] for v in q.spec["variants"]]
     ['Differentiate $x^{4}$.', 'Differentiate $x^{5}$.', 'Differentiate $x^{6}$.']
+
+    Introduced in: Module 1, *Functions*, the first page with questions.
     """
     if not callable(make):
         raise TypeError(f"make must be a function of a numpy Generator, got {type(make).__name__}")
@@ -614,6 +632,8 @@ def plot(f: Callable, xlim: tuple[float, float] = (-3.0, 3.0), *, ylim: tuple[fl
     >>> fig = plot(np.sin)
     >>> len(_png(fig)) > 1000
     True
+
+    Introduced in: Module 1, *Functions*, the first page with questions.
     """
     import matplotlib.pyplot as plt
 
