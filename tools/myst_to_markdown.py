@@ -62,8 +62,14 @@ ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attent
 PROOF_KINDS = {"algorithm", "axiom", "conjecture", "corollary", "criterion", "definition", "example",
                "lemma", "observation", "property", "proposition", "remark", "theorem", "assumption"}
 KNOWN_DIRECTIVES = ({"exercise", "solution", "solution-start", "solution-end", "prf:proof", "math", "index",
-                     "bibliography", "table", "figure", "glue:md", "glue:figure", "dropdown"}
+                     "bibliography", "table", "figure", "glue:md", "glue:figure", "dropdown", "question",
+                     "worked-solution", "question-progress"}
                     | ADMONITIONS | {f"prf:{kind}" for kind in PROOF_KINDS})
+
+#: Where a question's answer starts: ``publish_notebooks`` puts what follows in a collapsed cell of its own.
+ANSWER_CELL = "<!-- mvcalc: answer cell -->"
+QUESTION_MIME = "application/vnd.mvcalc.question+json"  # mvcalc.quiz.MIME_TYPE
+_TYPE_WHAT = {"formula": "a formula", "numeric": "a number", "matrix": "a vector or matrix in square brackets"}
 
 #: MyST syntax that must not survive in a published cell: a role, a directive fence, a target.
 MYST_SYNTAX = re.compile(r"\{[A-Za-z][\w:+-]*\}`|^[ \t]*(?:`{3,}|~{3,}|:{3,})[ \t]*\{|^\([^)\s]+\)=[ \t]*$",
@@ -362,11 +368,86 @@ class _Converter:
             if name == "seealso":
                 title = "See also"
             return self.boxed(title, "", content)
+        if name == "question":
+            return self.question(argument, options, content)
+        if name == "question-progress":
+            return "*On the website this page shows your progress through the module's questions.*"
         if name == "dropdown":
             summary = self.inline(argument) if argument else "Details"
             return f"<details>\n<summary>{summary}</summary>\n\n{self.convert(content)}\n\n</details>"
         self.warn(f"no plain Markdown for the directive {{{name}}}")
         return raw
+
+    def question(self, key: str, options: dict[str, str], content: str) -> str:
+        """A question as text, and its answer (with hints and solution) after ANSWER_CELL, collapsed."""
+        bundle = self.resolver.glue(key)
+        spec = (bundle or {}).get(QUESTION_MIME)
+        if not isinstance(spec, dict):
+            self.warn(f"no mvcalc.quiz question glued under {key!r}")
+            return ""
+        count = getattr(self.resolver, "question_count", 0) + 1
+        self.resolver.question_count = count
+        kind, variant = spec["kind"], spec["variants"][0]
+        body, hints, solution = self._question_parts(content)
+        title = f"**Question {count}**" + (f": {self.inline(options['title'])}" if options.get("title") else "")
+        parts = [title]
+        if body:
+            parts.append(self.convert(body))
+        if variant.get("stem"):
+            parts.append(self.convert(variant["stem"]))
+        if kind == "choice":
+            letters = [chr(ord("A") + i) for i in range(len(variant["options"]))]
+            lines = []
+            for letter, option in zip(letters, variant["options"]):
+                text = self.inline(option["text"]) if option["text"] else ""
+                if option.get("alt"):
+                    text = (text + " " if text else "") + f"(a figure: {self.inline(option['alt'])})"
+                lines.append(f"{letter}. {text}")
+            parts.append("\n".join(lines))
+            parts.append("*" + ("Select all that apply." if variant["multiple"] else "Choose one.") + "*")
+        else:
+            units = f" in {variant['units']}" if variant.get("units") else ""
+            parts.append(f"*Answer with {_TYPE_WHAT[kind]}{units}. On the website the page checks your answer.*")
+        answer = []
+        for k, hint in enumerate(variant.get("hints", []) + hints, start=1):
+            answer.append(f"*Hint {k}.* {self.convert(hint)}")
+        if kind in ("formula", "matrix"):
+            answer.append(f"The answer: ${self.tex(variant['tex'])}$, typed as `{variant['answer']}`.")
+        elif kind == "numeric":
+            units = f" {variant['units']}" if variant.get("units") else ""
+            answer.append(f"The answer: ${self.tex(variant['tex'])}$ = {variant['value']:.6g}{units}.")
+        else:
+            right = [chr(ord("A") + i) for i, o in enumerate(variant["options"]) if o["correct"]]
+            answer.append(f"The answer: {', '.join(right)}.")
+            for letter, option in zip(letters, variant["options"]):
+                if option.get("feedback"):
+                    answer.append(f"{letter}: {self.convert(option['feedback'])}")
+        for text in [variant.get("solution")] + solution:
+            if text:
+                answer.append(self.convert(text))
+        details = "<details>\n<summary>Answer</summary>\n\n" + "\n\n".join(answer) + "\n\n</details>"
+        return self.quote("\n\n".join(parts)) + "\n\n" + ANSWER_CELL + "\n\n" + details
+
+    @staticmethod
+    def _question_parts(content: str) -> tuple[str, list[str], list[str]]:
+        """A question block's own text, and the bodies of its {hint} and {worked-solution} blocks."""
+        hints, solutions, keep = [], [], []
+        lines = content.split("\n")
+        i = 0
+        while i < len(lines):
+            fence = _FENCE.match(lines[i])
+            directive = _DIRECTIVE.match(fence["info"]) if fence else None
+            if directive and directive["name"] in ("hint", "worked-solution"):
+                char, length = fence["fence"][0], len(fence["fence"])
+                closing = re.compile(rf"^[ \t]*{re.escape(char)}{{{length},}}[ \t]*$")
+                end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), len(lines))
+                text = "\n".join(lines[i + 1:end]).strip("\n")
+                (hints if directive["name"] == "hint" else solutions).append(text)
+                i = end + 1
+                continue
+            keep.append(lines[i])
+            i += 1
+        return "\n".join(keep).strip("\n"), hints, solutions
 
     def number(self, role: str, label: str | None, fallback: str) -> str:
         """The website's name of a numbered thing ("Exercise 1.3"), or ``fallback`` without a label."""

@@ -94,6 +94,9 @@ def setup_cells(docname: str, title: str, repository_url: str, requirement: str)
     return [note, code]
 
 
+ANSWER_TAG = "mvcalc-question-answer"
+
+
 def glued_outputs(nb) -> dict[str, dict]:
     """``{key: MIME bundle}`` of the values a notebook glued with ``myst_nb.glue``."""
     found = {}
@@ -126,6 +129,18 @@ def publish(executed: Path, out: Path, docname: str, title: str, repository_url:
         if cell.cell_type == "markdown":
             cell.source = myst_to_markdown.convert(cell.source, resolver)
             if not cell.source.strip():
+                continue
+            # a question's answer goes in a cell of its own, collapsed (JupyterLab) and behind <details>
+            text, *answers = cell.source.split(myst_to_markdown.ANSWER_CELL)
+            cell.source = text.strip("\n")
+            if answers:
+                cells.append(cell)
+                for k, answer in enumerate(answers):
+                    answer, _, rest = answer.strip("\n").partition("</details>")
+                    cells.append(nbformat.v4.new_markdown_cell(
+                        answer + "</details>", metadata={"tags": [ANSWER_TAG], "jupyter": {"source_hidden": True}}))
+                    if rest.strip():
+                        cells.append(nbformat.v4.new_markdown_cell(rest.strip("\n")))
                 continue
         cells.append(cell)
         figure = cell.metadata.get("mystnb", {}).get("figure") if cell.cell_type == "code" else None

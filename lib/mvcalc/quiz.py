@@ -227,6 +227,8 @@ def _values(expr, names, points) -> list[float]:
 
 
 def _tex(expr) -> str:
+    if isinstance(expr, sp.MatrixBase):  # the book writes matrices as bmatrix (notation page)
+        return sp.latex(expr, mat_str="bmatrix", mat_delim="")
     return sp.latex(expr)
 
 

@@ -92,11 +92,23 @@
     try {
       node = math.parse(text);
     } catch (err) {
+      if (/dimensions mismatch/.test(err.message)) {
+        return { error: "The rows have different lengths: every row of a matrix needs as many entries." };
+      }
       var where = /\(char (\d+)\)/.exec(err.message);
       var detail = err.message.replace(/\s*\(char \d+\)/, "");
       return { error: "This cannot be read as a formula: " + detail.charAt(0).toLowerCase() + detail.slice(1) +
         (where ? " (at character " + where[1] + ")." : ".") };
     }
+    /* x(x + 1) is a product when x is a variable (mathjs reads it as a call of a function x) */
+    node = node.transform(function (n) {
+      if (n.type === "FunctionNode" && n.fn && n.fn.type === "SymbolNode" && n.args.length === 1 &&
+          (variables.indexOf(n.fn.name) >= 0 || CONSTANTS.indexOf(n.fn.name) >= 0)) {
+        return new math.OperatorNode("*", "multiply",
+          [new math.SymbolNode(n.fn.name), new math.ParenthesisNode(n.args[0])], true);
+      }
+      return n;
+    });
     var problem = null;
     var depth = 0;
     node.traverse(function (n, path, parent) {
