@@ -42,3 +42,20 @@ def site():
         pytest.fail("the book is not built: run `make book` first")
     with serve(HTML) as url:
         yield url
+
+
+@pytest.fixture
+def reader(browser, site):
+    """Open a built page in a fresh browser context: ``reader(page)`` gives a ``_questions.Reader``."""
+    from _questions import Reader
+
+    readers = []
+
+    def open_page(page):
+        r = Reader(browser, site, page)
+        readers.append(r)
+        return r
+
+    yield open_page
+    for r in readers:
+        r.close()

@@ -118,3 +118,46 @@ def test_imports_are_in_the_first_code_cell(page):
     later = [line.strip() for _, source in code_cells(page.read_text())[1:] for line in source.splitlines()
              if re.match(r"(import \w|from [\w.]+ import )", line)]
     assert not later, f"imports belong in the page's first code cell: {later}"
+
+
+# --- questions (tools/questions.py, CONTRIBUTING.md) --------------------------------------------
+
+QUESTION = re.compile(r"^(:{3,}|`{3,})\{question\}\s+(\S+)", re.M)
+CONTENT_PAGES = [p for p in CHAPTERS if p.stem not in {"index", "summary"}]
+SUMMARIES = [p for p in CHAPTERS if p.stem == "summary"]
+
+
+def questions_of(page) -> list[str]:
+    return [m.group(2) for m in QUESTION.finditer(page.read_text())]
+
+
+@pytest.mark.parametrize("page", CONTENT_PAGES, ids=ids(CONTENT_PAGES))
+def test_every_content_page_has_at_least_four_questions(page):
+    assert len(questions_of(page)) >= 4, f"{len(questions_of(page))} questions; a content page has at least 4"
+
+
+@pytest.mark.parametrize("page", SUMMARIES, ids=ids(SUMMARIES))
+def test_every_summary_is_a_check_yourself_page(page):
+    text = page.read_text()
+    assert re.search(r"^:{3,}\{question-progress\}", text, re.M), "the summary shows the module's progress"
+    assert "## Check yourself" in text
+    assert len(questions_of(page)) >= 6, "a summary has at least 6 retrieval questions over its module"
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_question_cells_are_hidden_and_every_question_is_shown_once(page):
+    text = page.read_text()
+    shown = questions_of(page)
+    assert len(shown) == len(set(shown)), f"a question shown twice: {sorted(k for k in shown if shown.count(k) > 1)}"
+    for options, source in code_cells(text):
+        if "quiz." in source and "glue(" in source:
+            assert "remove-cell" in options, f"a cell that builds questions is shown to the reader: {source[:60]!r}"
+    for key in shown:
+        assert re.search(r"glue\(\s*[\"']" + re.escape(key) + r"[\"']", text) or f'"{key}"' in text or \
+            f"'{key}'" in text, f"{{question}} {key}: the page glues nothing under that name"
+
+
+def test_the_book_has_at_least_150_questions_and_keys_are_unique():
+    keys = [k for page in ALL_PAGES if page.is_file() for k in questions_of(page)]
+    assert len(keys) >= 150, f"{len(keys)} questions in the book"
+    assert len(keys) == len(set(keys)), "question names are unique in the book (they key the reader's progress)"

@@ -122,6 +122,13 @@ def test_a_matrix_is_checked_entry_by_entry_with_shape_and_transpose_named():
     assert "different lengths" in results[6]["message"]
 
 
+def test_the_transpose_of_a_square_matrix_is_named():
+    jacobian = quiz.matrix(sp.Matrix([[2 * x, 1], [y, x]]), "x y")
+    results = run([(jacobian, "[2x, y; 1, x]"), (jacobian, "[2x, 1; y, x]"), (jacobian, "[2x, 1; 0, x]")])
+    assert [r["verdict"] for r in results] == ["wrong", "correct", "wrong"]
+    assert "transpose" in results[0]["message"] and "transpose" not in results[2]["message"]
+
+
 def test_a_vector_may_be_a_row_or_a_column():
     gradient = quiz.matrix([2 * x * y, x**2], "x y")
     assert verdicts(gradient, ["[2x y, x^2]", "[2x y; x^2]", "[x^2, 2x y]"]) == ["correct", "correct", "wrong"]

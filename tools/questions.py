@@ -227,14 +227,17 @@ class Question(SphinxDirective):
         self.env.mvcalc_questions.setdefault(page_id, []).append(data)
         return [root]
 
-    def _answer_text(self, kind: str, variant: dict) -> str | None:
+    def _answer_text(self, kind: str, variant: dict) -> str:
         """The answer as MyST, shown with the solution (and printed in the PDF's answer key)."""
         if kind in ("formula", "matrix"):
             return f"The answer: ${variant['tex']}$, which you could type as `{variant['answer']}`."
         if kind == "numeric":
             units = f" {variant['units']}" if variant.get("units") else ""
             return f"The answer: ${variant['tex']}$ = {variant['value']:.6g}{units}."
-        return None
+        right = [o.get("text") or o.get("alt") for o in variant["options"] if o["correct"]]
+        if len(right) == 1:
+            return f"The answer: {right[0]}"
+        return "The answers:\n\n" + "\n".join(f"- {text}" for text in right)
 
     def _options(self, key: str, k: int, variant: dict, images: dict) -> nodes.Element:
         group = _div("mvq-options")

@@ -287,6 +287,18 @@
     };
   }
 
+  /* Is the reader's matrix (values us, shape want transposed) the answer's transpose?
+   * Entry (i, j) of the reader's is compared with (j, i) of the answer. */
+  function transposeOf(us, variant, want) {
+    var rows = want[1], cols = want[0];
+    return us.every(function (row, k) {
+      for (var i = 0; i < rows; i++) for (var j = 0; j < cols; j++) {
+        if (!accepts(row[i * cols + j], variant.values[k][j * want[1] + i], variant.rtol, variant.atol)) return false;
+      }
+      return true;
+    });
+  }
+
   function shapeText(shape) { return shape[0] + "\u00d7" + shape[1]; }
 
   function matrixValues(math, m, points) {
@@ -325,14 +337,7 @@
     }
     if (!sameShape && !asColumn) {
       if (!flat && got[0] === want[1] && got[1] === want[0]) {
-        /* the transpose? compare entry (i, j) of the reader's with (j, i) of the answer */
-        var transposed = us.every(function (row, k) {
-          for (var i = 0; i < got[0]; i++) for (var j = 0; j < got[1]; j++) {
-            if (!accepts(row[i * got[1] + j], variant.values[k][j * want[1] + i], variant.rtol, variant.atol)) return false;
-          }
-          return true;
-        });
-        if (transposed) {
+        if (transposeOf(us, variant, want)) {
           return result("wrong", "This is the transpose of the answer: it should be " + shapeText(want) +
             ", with one row per output (or per function) and one column per input (per variable).", null, null);
         }
@@ -347,6 +352,10 @@
       if (!ok) wrongEntries.push(flat ? [i + 1] : [Math.floor(i / want[1]) + 1, (i % want[1]) + 1]);
     }
     if (wrongEntries.length === 0) return result("correct", "Correct.", null, null);
+    if (!flat && want[0] === want[1] && transposeOf(us, variant, want)) {
+      return result("wrong", "This is the transpose of the answer: a Jacobian has one row per output (per " +
+        "function) and one column per input (per variable).", null, wrongEntries);
+    }
     var names = wrongEntries.map(function (e) { return e.length === 1 ? "entry " + e[0] : "(" + e[0] + ", " + e[1] + ")"; });
     var total = want[0] * want[1];
     var message = wrongEntries.length === total ? "Not right: no entry is." :

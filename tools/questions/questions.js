@@ -165,9 +165,6 @@
         .filter(Boolean);
       var open = self.solutionButton.getAttribute("aria-expanded") === "true";
       parts.forEach(function (p) { p.classList.toggle("mvq-hidden", open); });
-      if (parts.length === 0 && !open) {
-        self.say("invalid", "This question has no written solution: the hints lead you there.");
-      }
       self.solutionButton.setAttribute("aria-expanded", open ? "false" : "true");
       self.solutionButton.textContent = open ? "Show the solution" : "Hide the solution";
     });
@@ -194,7 +191,8 @@
       if (self.input.value !== text) return;
       var p = c.check.preview(c.math, self.data.kind, self.data.variants[self.current], text);
       self.preview.textContent = "";
-      self.input.removeAttribute("aria-invalid");
+      if (p.error) self.input.setAttribute("aria-invalid", "true");
+      else if (p.tex) self.input.removeAttribute("aria-invalid");
       if (p.error) {
         self.preview.className = "mvq-preview mvq-preview-error";
         self.preview.textContent = p.error;
