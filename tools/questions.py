@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -413,6 +414,11 @@ def _print_version(node: question) -> nodes.Element:
                         item = nodes.list_item()
                         para = nodes.paragraph()
                         for bit in line.children:
+                            if isinstance(bit, nodes.raw):  # the form's <label> and <input>; keep a figure
+                                image = re.search(r"<img [^>]*>", bit.astext())
+                                if image:
+                                    para += _raw(image.group(0))
+                                continue
                             para += bit.deepcopy()
                         item += para
                         options += item
