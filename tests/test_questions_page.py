@@ -115,16 +115,14 @@ def test_hints_open_in_turn_then_the_solution(reader):
     from bs4 import BeautifulSoup
 
     def hints(div):
-        extra = div.find("div", class_="mvq-extra")
-        return len(extra.find_all("div", class_="mvq-hint")) + len(div.find_all("div", class_="mvq-hint",
-                                                                                  recursive=False))
+        return len(div.find("div", class_="mvq-extra").find_all("div", class_="mvq-hint"))
     found = next(((p, div["id"]) for p in PAGES for div in BeautifulSoup(p.read_text(), "html.parser")
                   .find_all("div", class_="mvq") if hints(div) >= 2), None)
     assert found, "no question with two hints"
     page, anchor = found
     r = reader(page)
     box = r.tab.locator(f"div.mvq#{anchor}")
-    count = box.locator(".mvq-extra:not(.mvq-hidden) .mvq-hint, :scope > .mvq-hint").count()
+    count = box.locator(".mvq-extra:not(.mvq-hidden) .mvq-hint").count()
     button = box.locator(".mvq-hint-button")
     for k in range(count):
         assert box.locator(".mvq-hint:not(.mvq-hidden)").count() == k
@@ -253,3 +251,33 @@ def test_each_colab_question_is_text_followed_by_its_answer_in_a_collapsed_cell(
         source = "".join(cell["source"])
         assert source.startswith("<details>") and "The answer" in source
         assert "**Question" in "".join(cells[k - 1]["source"])
+
+
+def test_opened_questions_have_no_serious_accessibility_violation_in_either_scheme(browser, site):
+    """axe on a page whose questions show feedback, hints, solutions and a typeset preview."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from _a11y import SCHEMES, open_page, set_scheme
+    from test_accessibility import describe, serious_violations
+
+    axe = Axe()
+    page = next(p for p in PAGES if "m2/jacobian" in p.as_posix())
+    report = []
+    with open_page(browser, url_of(site, page), SCHEMES[0]) as tab:
+        for k, q in enumerate(page_questions(page)):
+            box = tab.locator(f"div.mvq#question-{q['key'].replace('_', '-')}")
+            if q["kind"] != "choice":
+                box.locator(".mvq-input").fill(own_answer(q) if k % 2 else "2*")
+                box.locator(".mvq-input").dispatch_event("input")
+            box.locator(".mvq-check").click()
+            if box.locator(".mvq-hint-button").is_visible():
+                box.locator(".mvq-hint-button").click()
+            box.locator(".mvq-solution-button").click()
+        tab.wait_for_function("() => document.querySelectorAll('.mvq-feedback:empty').length === 0")
+        tab.wait_for_function("() => document.querySelector('.mvq-preview mjx-container') !== null", timeout=20000)
+        for scheme in SCHEMES:
+            set_scheme(tab, scheme)
+            violations = serious_violations(axe, tab)
+            if violations:
+                report.append(describe(violations, f"{page.relative_to(HTML)} ({scheme}, questions open)"))
+    assert not report, "\n" + "\n".join(report)

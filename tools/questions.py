@@ -215,16 +215,21 @@ class Question(SphinxDirective):
             extras.append(extra)
 
         root += _raw(self._form(anchor, kind, variants))
+        # the block's own hints and worked solution apply to every variant: each variant's extras
+        # hold, in the order the reader opens them, its hints, the block's hints, the answer, its
+        # solution and the block's solution
         for extra in extras:
+            answer_at = next((i for i, n in enumerate(extra.children) if "mvq-answer" in n.get("classes", [])),
+                             len(extra.children))
+            for hint in reversed(hints):
+                box = _div("mvq-hint", "mvq-hidden", "mvq-common")
+                box += [c.deepcopy() for c in hint.children]
+                extra.insert(answer_at, box)
+            for solution in solutions:
+                box = _div("mvq-solution", "mvq-hidden", "mvq-common")
+                box += [c.deepcopy() for c in solution.children]
+                extra += box
             root += extra
-        for hint in hints:
-            box = _div("mvq-hint", "mvq-hidden", "mvq-common")
-            box += hint.children
-            root += box
-        for solution in solutions:
-            box = _div("mvq-solution", "mvq-hidden", "mvq-common")
-            box += solution.children
-            root += box
         self.env.mvcalc_questions.setdefault(page_id, []).append(data)
         return [root]
 
@@ -375,9 +380,6 @@ def _answer_key_entry(node: question) -> nodes.Element:
                                    and "mvq-extra" in n.get("classes", []))), None)
     for box in (first.children if first is not None else []):
         if "mvq-answer" in box.get("classes", []) or "mvq-solution" in box.get("classes", []):
-            definition += box.children
-    for box in node.children:
-        if "mvq-solution" in box.get("classes", []):
             definition += box.children
     if node["kind"] == "choice" and first is not None:
         options = node["data"]["variants"][0]["options"]

@@ -80,10 +80,6 @@
     this.newButton = root.querySelector(".mvq-new");
     this.variants = Array.prototype.slice.call(root.querySelectorAll(":scope > .mvq-variant"));
     this.extras = Array.prototype.slice.call(root.querySelectorAll(":scope > .mvq-extra"));
-    this.common = {
-      hints: Array.prototype.slice.call(root.querySelectorAll(":scope > .mvq-hint")),
-      solution: root.querySelector(":scope > .mvq-solution")
-    };
     this.current = 0;
     this.hintsShown = 0;
     this.bind();
@@ -96,8 +92,7 @@
   Question.prototype.extraBox = function () { return this.extras[this.current]; };
 
   Question.prototype.hints = function () {
-    var own = Array.prototype.slice.call(this.extraBox().querySelectorAll(".mvq-hint"));
-    return own.concat(this.common.hints);
+    return Array.prototype.slice.call(this.extraBox().querySelectorAll(".mvq-hint"));
   };
 
   Question.prototype.show = function (k) {
@@ -161,8 +156,7 @@
     });
     this.solutionButton.addEventListener("click", function () {
       var box = self.extraBox();
-      var parts = [box.querySelector(".mvq-answer"), box.querySelector(".mvq-solution"), self.common.solution]
-        .filter(Boolean);
+      var parts = Array.prototype.slice.call(box.querySelectorAll(".mvq-answer, .mvq-solution"));
       var open = self.solutionButton.getAttribute("aria-expanded") === "true";
       parts.forEach(function (p) { p.classList.toggle("mvq-hidden", open); });
       self.solutionButton.setAttribute("aria-expanded", open ? "false" : "true");
