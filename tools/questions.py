@@ -438,12 +438,7 @@ def _print_version(node: question) -> nodes.Element:
 def _answer_keys(app, doctree, docname) -> None:
     if app.builder.name != "singlehtml":
         return
-    pages = list(doctree.findall(addnodes.start_of_file)) or [doctree]
-    for page in pages:
-        found = [n for n in page.findall(question)
-                 if n.parent is not None and _owner(n) is page]
-        if not found:
-            continue
+    for page, found in _questions_by_page(doctree):
         key = nodes.container(classes=["mvq-answer-key"])
         heading = nodes.paragraph()
         heading += nodes.strong(text="Answers to the questions of this section")
@@ -458,10 +453,27 @@ def _answer_keys(app, doctree, docname) -> None:
         target += key
 
 
-def _owner(node: nodes.Node) -> nodes.Node | None:
-    while node is not None and not isinstance(node, addnodes.start_of_file):
-        node = node.parent
-    return node
+def _questions_by_page(tree: nodes.Node) -> list[tuple[nodes.Element, list[question]]]:
+    """Each inlined page of the single-page build (``start_of_file``) with its own questions, in order.
+
+    Walks down the children: Sphinx sets ``start_of_file``'s children without their ``parent``.
+    """
+    pages: list[tuple[nodes.Element, list[question]]] = []
+
+    def walk(node, current):
+        if isinstance(node, addnodes.start_of_file):
+            current = (node, [])
+            pages.append(current)
+        if isinstance(node, question):
+            current[1].append(node)
+            return
+        for child in node.children if isinstance(node, nodes.Element) else ():
+            walk(child, current)
+
+    root = (tree, [])
+    pages.append(root)
+    walk(tree, root)
+    return [(page, found) for page, found in pages if found]
 
 
 # --- the page: scripts only where there are questions; the build's own check ---------------------
