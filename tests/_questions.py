@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from _a11y import LOAD_EVERYTHING
 from _book import HTML, html_pages
 
 PAGES = [p for p in html_pages() if p.is_file() and 'class="mvq-data"' in p.read_text(encoding="utf8")]
@@ -29,6 +30,7 @@ class Reader:
         self.tab.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.tab.on("pageerror", lambda e: self.errors.append(str(e)))
         self.tab.goto(url_of(site, page), wait_until="load")
+        self.tab.evaluate(LOAD_EVERYTHING)  # the figures load lazily: let nothing move under a click
 
     def question(self, key: str):
         return self.tab.locator(f"div.mvq#question-{key.replace('_', '-')}")

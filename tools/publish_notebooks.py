@@ -97,6 +97,24 @@ def setup_cells(docname: str, title: str, repository_url: str, requirement: str)
 ANSWER_TAG = "mvcalc-question-answer"
 
 
+def markdown_cells(converted: str) -> list:
+    """A converted Markdown cell as notebook cells: each question's answer in a collapsed cell of its own.
+
+    ``myst_to_markdown`` marks where an answer starts (``ANSWER_CELL``); the answer (a
+    ``<details>`` block, so Colab collapses it too) becomes a cell tagged ``ANSWER_TAG`` with
+    its source hidden in JupyterLab, and the text after it a cell of its own again.
+    """
+    text, *answers = converted.split(myst_to_markdown.ANSWER_CELL)
+    cells = [nbformat.v4.new_markdown_cell(text.strip("\n"))]
+    for answer in answers:
+        answer, _, rest = answer.strip("\n").partition("</details>")
+        cells.append(nbformat.v4.new_markdown_cell(
+            answer + "</details>", metadata={"tags": [ANSWER_TAG], "jupyter": {"source_hidden": True}}))
+        if rest.strip():
+            cells.append(nbformat.v4.new_markdown_cell(rest.strip("\n")))
+    return cells
+
+
 def glued_outputs(nb) -> dict[str, dict]:
     """``{key: MIME bundle}`` of the values a notebook glued with ``myst_nb.glue``."""
     found = {}
@@ -130,18 +148,11 @@ def publish(executed: Path, out: Path, docname: str, title: str, repository_url:
             cell.source = myst_to_markdown.convert(cell.source, resolver)
             if not cell.source.strip():
                 continue
-            # a question's answer goes in a cell of its own, collapsed (JupyterLab) and behind <details>
-            text, *answers = cell.source.split(myst_to_markdown.ANSWER_CELL)
-            cell.source = text.strip("\n")
-            if answers:
-                cells.append(cell)
-                for k, answer in enumerate(answers):
-                    answer, _, rest = answer.strip("\n").partition("</details>")
-                    cells.append(nbformat.v4.new_markdown_cell(
-                        answer + "</details>", metadata={"tags": [ANSWER_TAG], "jupyter": {"source_hidden": True}}))
-                    if rest.strip():
-                        cells.append(nbformat.v4.new_markdown_cell(rest.strip("\n")))
-                continue
+            parts = markdown_cells(cell.source)
+            cell.source = parts[0].source
+            cells.append(cell)
+            cells.extend(parts[1:])
+            continue
         cells.append(cell)
         figure = cell.metadata.get("mystnb", {}).get("figure") if cell.cell_type == "code" else None
         if figure:  # Jupyter shows the figure without its caption: put it under the output

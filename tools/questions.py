@@ -105,9 +105,33 @@ def _checker_data(spec: dict) -> list[dict]:
     return [strip(v) for v in spec["variants"]]
 
 
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
 def _img(png_b64: str, alt: str, cls: str) -> str:
-    alt = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    return f'<img class="{cls}" src="data:image/png;base64,{png_b64}" alt="{alt}">'
+    """An inline PNG with its own width and height, so the page does not shift as it loads."""
+    header = base64.b64decode(png_b64[:44])
+    if header[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ExtensionError("questions: a question's figure is not a PNG")
+    width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+    return (f'<img class="{cls}" src="data:image/png;base64,{png_b64}" width="{width}" height="{height}" '
+            f'alt="{_attr(alt)}">')
+
+
+def _spoken(text: str) -> str:
+    """An option's MyST text as plain words and symbols, for its input's accessible name.
+
+    Screen readers read the typeset formulas of the label itself; axe and some browsers do not
+    find a name in a label that holds only math, so each input carries this one too.
+    """
+    text = re.sub(r"\{[\w:-]+\}`([^`<]*)(?:<[^>]*>)?`", r"\1", text)  # {ref}`text <target>` -> text
+    text = re.sub(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", text)
+    text = re.sub(r"\\(left|right|,|;|!|quad|displaystyle)", " ", text)
+    text = text.replace("\\cdot", "·").replace("\\times", "×").replace("\\sqrt", "√")
+    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
+    text = text.replace("$", "").replace("{", "").replace("}", "").replace("`", "").replace("*", "")
+    return " ".join(text.split())
 
 
 def _tolerance(kind: str, variant: dict) -> str:
@@ -252,8 +276,9 @@ class Question(SphinxDirective):
                       f'{"Select all that apply" if variant["multiple"] else "Choose one"}</legend>')
         for i, option in enumerate(variant["options"]):
             line = _div("mvq-option")
-            line += _raw(f'<label><input type="{kind}" name="mvq-{key}-{k}" value="{i}"> '
-                         f'<span class="mvq-option-text">')
+            name = f"{chr(ord('A') + i)}: {_spoken(option['text']) if option['text'] else option['alt']}"
+            line += _raw(f'<label><input type="{kind}" name="mvq-{key}-{k}" value="{i}" '
+                         f'aria-label="{_attr(name)}"> <span class="mvq-option-text">')
             image = images.get(f"v{k}-option-{i}", images.get(f"option-{i}") if k == 0 else None)
             if image:
                 line += _raw(_img(image, option["alt"], "mvq-image"))

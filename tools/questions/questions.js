@@ -190,6 +190,7 @@
       if (p.error) {
         self.preview.className = "mvq-preview mvq-preview-error";
         self.preview.textContent = p.error;
+        self.scrollable();
         return;
       }
       self.preview.className = "mvq-preview";
@@ -207,10 +208,18 @@
         math.appendChild(node);
         window.MathJax.startup.document.clear();
         window.MathJax.startup.document.updateDocument();
+        self.scrollable();
       }).catch(function () { /* the plain text stays */ });
     }).catch(function () {
       self.preview.textContent = "";
     });
+  };
+
+  /* A wide preview scrolls sideways: then the keyboard must reach it too. */
+  Question.prototype.scrollable = function () {
+    var p = this.preview;
+    if (p.scrollWidth > p.clientWidth || p.scrollHeight > p.clientHeight) p.setAttribute("tabindex", "0");
+    else this.preview.removeAttribute("tabindex");
   };
 
   Question.prototype.answer = function () {
