@@ -59,7 +59,7 @@ class Reader:
             box.locator(".mvq-check").click()
         feedback = box.locator(".mvq-feedback")
         self.tab.wait_for_function(
-            "e => e.textContent && !e.textContent.startsWith('Checking')", arg=feedback.element_handle(), timeout=15000)
+            "e => e.textContent && !e.textContent.startsWith('Checking')", arg=feedback.element_handle(), timeout=60000)  # the first check loads mathjs
         return feedback.inner_text()
 
     def close(self):
