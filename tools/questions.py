@@ -56,7 +56,6 @@ MIME = "application/vnd.mvcalc.question+json"  # mvcalc.quiz.MIME_TYPE
 IMAGES_KEY = "mvcalc-quiz-images"
 # Fields of a variant that are MyST text for the page, not data for the checker.
 TEXT_FIELDS = ("stem", "solution", "hints", "feedback", "text", "tex", "alt", "figure_alt")
-STORAGE_KEY = "mvcalc-questions"
 
 
 class question(nodes.container):

@@ -322,9 +322,8 @@
   };
 
   function start() {
-    var progressBoxes = [];
     document.querySelectorAll(".mvq-progress").forEach(function (root) {
-      try { progressBoxes.push(new Progress(root)); } catch (err) { console.error("progress: " + err.message); }
+      try { new Progress(root); } catch (err) { console.error("progress: " + err.message); }
     });
     document.querySelectorAll("div.mvq").forEach(function (root) {
       try {
