@@ -361,7 +361,7 @@ def formula(answer: Any, variables: Any, *, domain: Any = None, wrong: Mapping |
     if stray:
         raise ValueError(f"the answer uses {sorted(map(str, stray))}, which are not among the variables "
                          f"{[str(s) for s in names]}")
-    points = _points([expr], names, _domain(domain, names), npoints, _check_count(seed + 1, "seed") - 1)
+    points = _points([expr], names, _domain(domain, names), npoints, _check_seed(seed))
     values = _values(expr, names, points)
     scale = max([1.0] + [abs(v) for v in values if v is not None])
     variant = {"answer": to_mathjs(expr), "tex": _tex(expr), "variables": [str(s) for s in names],
@@ -449,7 +449,7 @@ def matrix(answer: Any, variables: Any = (), *, domain: Any = None, wrong: Mappi
     if stray:
         raise ValueError(f"the answer uses {sorted(map(str, stray))}, which are not among the variables "
                          f"{[str(s) for s in names]}")
-    points = _points(list(m), names, _domain(domain, names), npoints if names else 1, seed)
+    points = _points(list(m), names, _domain(domain, names), npoints if names else 1, _check_seed(seed))
     values = [[_values(e, names, [p])[0] for e in m] for p in points]
     scale = max([1.0] + [abs(v) for row in values for v in row if v is not None])
     variant = {"shape": [m.cols] if flat else [m.rows, m.cols], "answer": to_mathjs(m), "tex": _tex(m),
@@ -498,6 +498,15 @@ def _check_count(value: Any, name: str) -> int:
     if value < 1:
         raise ValueError(f"{name} must be at least 1, got {value!r}")
     return int(value)
+
+
+def _check_seed(seed: Any) -> int:
+    """A seed for numpy's generator: a whole number, 0 or more."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be a whole number, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be 0 or more, got {seed!r}")
+    return int(seed)
 
 
 class Option:
@@ -603,7 +612,7 @@ def variants(make: Callable[[np.random.Generator], Question], n: int = 5, *, see
     """
     if not callable(make):
         raise TypeError(f"make must be a function of a numpy Generator, got {type(make).__name__}")
-    n = _check_count(n, "n")
+    n, seed = _check_count(n, "n"), _check_seed(seed)
     built = []
     images: dict[str, str] = {}
     for k in range(20 * n):  # draws that repeat an earlier variant's stem are skipped
