@@ -61,6 +61,23 @@ def test_equivalent_forms_are_accepted_and_a_near_miss_is_not(reader):
     assert not r.errors, r.errors
 
 
+def test_a_verdict_goes_away_when_the_answer_is_edited(reader):
+    page, q = _first("formula", "m1/rules", shape=lambda v: len(v["variables"]) == 1)
+    r = reader(page)
+    box = r.question(q["key"])
+    assert r.answer(q, own_answer(q)).startswith("Correct")
+    box.locator(".mvq-input").press_sequentially(" + 1")
+    assert box.locator(".mvq-feedback").inner_text() == "", "a verdict stayed beside an answer it was not given for"
+    page, q = _first("choice", "m1/rules")
+    r = reader(page)
+    box = r.question(q["key"])
+    assert r.answer(q, own_answer(q)).startswith("Correct")
+    wrong = wrong_answers(q)[0][0]
+    box.locator(".mvq-variant:not(.mvq-hidden) input").nth(wrong[-1]).check()
+    assert box.locator(".mvq-feedback").inner_text() == ""
+    assert not r.errors, r.errors
+
+
 MALFORMED = ["2*x*", ")(", "", "x" * 10_000]
 
 

@@ -169,13 +169,24 @@
         if (target) target.focus();
       });
     }
+    /* A verdict belongs to the answer it was given for: editing the answer takes it away. */
+    this.root.addEventListener("change", function (event) {
+      if (event.target.matches("input[type=radio], input[type=checkbox]")) self.clearVerdict();
+    });
     if (this.input) {
       var timer = null;
       this.input.addEventListener("input", function () {
+        self.clearVerdict();
         clearTimeout(timer);
         timer = setTimeout(function () { self.showPreview(); }, 120);
       });
     }
+  };
+
+  Question.prototype.clearVerdict = function () {
+    if (!this.feedback.textContent) return;
+    this.feedback.textContent = "";
+    this.feedback.className = "mvq-feedback";
   };
 
   Question.prototype.showPreview = function () {
