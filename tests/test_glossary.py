@@ -270,3 +270,41 @@ def test_a_term_link_lands_on_its_entry(browser, site):
     context.close()
     assert visible and 0 <= top < 400, f"the entry is not scrolled into view (top at {top}px)"
     assert text.strip().startswith("derivative")
+
+
+# --- the mathematical claims of the glossary's entries ---------------------------------------------
+
+def test_an_inflection_point_can_be_where_the_curve_is_least_steep():
+    import sympy as sp
+
+    x = sp.Symbol("x", real=True)
+    f = x**3
+    f2 = sp.diff(f, x, 2)
+    assert f2.subs(x, -sp.Rational(1, 10)) < 0 < f2.subs(x, sp.Rational(1, 10))  # f'' changes sign at 0
+    slope = sp.diff(f, x)
+    assert slope.subs(x, 0) == 0 and sp.minimum(slope, x) == 0  # the slope is smallest there: flat
+
+
+def test_a_saddle_can_have_a_zero_hessian_eigenvalue():
+    import sympy as sp
+
+    x, y = sp.symbols("x y", real=True)
+    f = x**3 + y**2
+    assert [sp.diff(f, v).subs({x: 0, y: 0}) for v in (x, y)] == [0, 0]  # stationary
+    H = sp.hessian(f, (x, y)).subs({x: 0, y: 0})
+    assert sorted(H.eigenvals()) == [0, 2]
+    t = sp.Rational(1, 100)
+    assert f.subs({x: -t, y: 0}) < 0 < f.subs({x: t, y: 0})  # neither a minimum nor a maximum
+
+
+def test_an_error_that_is_o_h2_need_not_quarter_when_h_halves():
+    import numpy as np
+
+    # the central difference of sin at 0: f'''(0) = -1 is not zero, and the error falls like h^2 (ratio 4);
+    # of sin at pi/2 the true derivative is 0 and the difference is exactly 0 at every h: E = 0 = O(h^2),
+    # and no ratio of about 4 exists. The bound says "at most C h^2", not "about C h^2".
+    central = lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h)
+    err = lambda h: abs(central(np.sin, 0.0, h) - 1.0)
+    assert 3.9 < err(1e-2) / err(5e-3) < 4.1
+    e = [abs(central(np.sin, np.pi / 2, h) - 0.0) for h in (1e-2, 5e-3)]
+    assert max(e) < 1e-15
