@@ -433,3 +433,57 @@ def test_noise_in_a_central_difference_scales_like_one_over_h():
     for step in (1e-3, 1e-2):
         estimates = mvcalc.derivative(noisy_zero, np.zeros(trials), h=step)
         assert np.std(estimates) == pytest.approx(sigma / (np.sqrt(2) * step), rel=0.03)
+
+
+def test_slice_figure_partial_derivative():
+    """partial.md, fig-m2-partial-slice: the slice y = 1 of f and its slope at x = -0.8."""
+    xs_, ys_ = sp.symbols("x y")
+    f = 3 - xs_**2 - ys_**2 / 2 + xs_ * ys_ / 2
+    assert is_zero(sp.diff(f, xs_) - (-2 * xs_ + ys_ / 2))
+    assert is_zero(f.subs(ys_, 1) - (sp.Rational(5, 2) - xs_**2 + xs_ / 2))
+    assert float(sp.diff(f, xs_).subs({xs_: -0.8, ys_: 1})) == pytest.approx(2.1, abs=1e-12)
+    g = sp.lambdify((xs_, ys_), f)
+    h = 1e-6
+    assert (g(-0.8 + h, 1.0) - g(-0.8 - h, 1.0)) / (2 * h) == pytest.approx(2.1, abs=1e-8)
+
+
+def test_quadratic_form_eigenvectors_of_the_figure():
+    """hessian.md, fig-m2-form-eigenvectors: f = x^T H x / 2 with H = [[3, 1], [1, 2]]."""
+    x1, x2 = sp.symbols("x1 x2")
+    H = sp.Matrix([[3, 1], [1, 2]])
+    v = sp.Matrix([x1, x2])
+    f = (v.T * H * v)[0] / 2
+    assert is_zero(f - (sp.Rational(3, 2) * x1**2 + x1 * x2 + x2**2))
+    assert sp.hessian(f, (x1, x2)) == H
+    lams = sorted(H.eigenvals(), key=float, reverse=True)
+    assert [sp.simplify(l - e) for l, e in zip(lams, [(5 + sp.sqrt(5)) / 2, (5 - sp.sqrt(5)) / 2])] == [0, 0]
+    # the page's numpy eigenvectors, in the page's order, are sympy's, up to sign and length
+    w, Q = np.linalg.eigh(np.array([[3.0, 1.0], [1.0, 2.0]]))
+    w, Q = w[::-1], Q[:, ::-1]
+    for lam_np, q_np, lam in zip(w, Q.T, lams):
+        assert lam_np == pytest.approx(float(lam), abs=1e-12)
+        q_sym = np.array((H - lam * sp.eye(2)).nullspace()[0].evalf(), dtype=float).ravel()
+        q_sym /= np.linalg.norm(q_sym)
+        assert abs(abs(q_np @ q_sym) - 1) < 1e-12
+        # lambda is the curvature of f along q: second difference of t -> f(t q)
+        g = sp.lambdify((x1, x2), f)
+        h = 1e-4
+        curv = (g(*(h * q_np)) - 2 * g(0.0, 0.0) + g(*(-h * q_np))) / h**2
+        assert curv == pytest.approx(lam_np, rel=1e-6)
+    assert w[0] > w[1]  # q1 curves most
+    assert np.degrees(np.arctan2(abs(Q[1, 0]), abs(Q[0, 0]))) == pytest.approx(31.717, abs=1e-3)
+
+
+def test_zero_eigenvalue_with_both_signs_is_still_a_saddle():
+    """summary.md: the test is inconclusive only when a zero eigenvalue comes with eigenvalues of one sign."""
+    x_, y_, z_ = sp.symbols("x y z")
+    f = x_**2 - y_**2 + z_**4
+    H0 = sp.hessian(f, (x_, y_, z_)).subs({x_: 0, y_: 0, z_: 0})
+    assert sorted(H0.eigenvals()) == [-2, 0, 2]
+    g = sp.lambdify((x_, y_, z_), f)
+    assert g(0.01, 0, 0) > 0 > g(0, 0.01, 0)  # up along x, down along y: a saddle
+    # one sign and a zero: x^2 + z^4 (minimum) and x^2 - z^4 (saddle) share the eigenvalues 2, 0
+    for h, kind in ((x_**2 + z_**4, "minimum"), (x_**2 - z_**4, "saddle")):
+        assert sorted(sp.hessian(h, (x_, z_)).subs({x_: 0, z_: 0}).eigenvals()) == [0, 2]
+        hz = sp.lambdify((x_, z_), h)
+        assert (hz(0, 0.1) > 0) == (kind == "minimum")

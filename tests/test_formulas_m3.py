@@ -446,3 +446,45 @@ def test_descent_from_the_plateau_crawls():
         p = p - 0.5 * surface_gradient(p)
     assert surface_cost(p) > 1.5  # still far above every minimum
     assert np.linalg.norm(surface_gradient(p)) < 0.01
+
+
+# Why the starting weights are random (m3-thm-symmetry, training.md).
+
+def test_equal_starting_weights_give_equal_gradients_symbolically():
+    """Exact arithmetic: a 1-2-1 network whose two hidden units start equal gets equal gradients."""
+    w, b, v, c, xx, yy = sp.symbols("w b v c x y", real=True)
+    s = lambda u: 1 / (1 + sp.exp(-u))  # noqa: E731
+    w1, w2, b1, b2, v1, v2 = sp.symbols("w1 w2 b1 b2 v1 v2", real=True)
+    C = (s(v1 * s(w1 * xx + b1) + v2 * s(w2 * xx + b2) + c) - yy) ** 2
+    equal = {w1: w, w2: w, b1: b, b2: b, v1: v, v2: v}
+    for p, q in ((w1, w2), (b1, b2), (v1, v2)):  # incoming weight, bias, outgoing weight
+        assert sp.simplify((sp.diff(C, p) - sp.diff(C, q)).subs(equal)) == 0
+    # and with different starting weights the gradients differ
+    values = {w1: 0.3, w2: -1.4, b1: 0.1, b2: 0.9, v1: 0.5, v2: -0.8, c: 0.0, xx: 1.0, yy: 1.0}
+    assert abs(float((sp.diff(C, w1) - sp.diff(C, w2)).subs(values))) > 1e-3
+
+
+def hidden_spreads(network, X):
+    _, acts = mvcalc.nn.feed_forward(network, X)
+    return [float(np.max(np.ptp(a, axis=0))) for a in acts[1:-1]]
+
+
+def test_hidden_units_stay_identical_from_equal_weights():
+    from mvcalc.datasets import heart_curve
+
+    X, Y = heart_curve()
+    random_start = mvcalc.nn.init_network([1, 6, 7, 2], np.random.default_rng(0))
+    equal_start = [(np.full_like(W, 0.5), np.full_like(b, 0.5)) for W, b in random_start]
+    # The first gradient: equal rows of dC/dW and equal entries of dC/db in each hidden layer.
+    for l, (dW, db) in enumerate(mvcalc.nn.backprop(equal_start, X, Y)[:-1]):
+        assert np.ptp(dW, axis=0).max() < 1e-15 and np.ptp(db) < 1e-15
+    equal = mvcalc.nn.train(equal_start, X, Y, iterations=2000, step=7.0, noise=1.0,
+                            rng=np.random.default_rng(1))
+    rand = mvcalc.nn.train(random_start, X, Y, iterations=2000, step=7.0, noise=1.0,
+                           rng=np.random.default_rng(1))
+    assert max(hidden_spreads(equal.x, X)) < 1e-10      # the units are still copies (rounding only)
+    assert min(hidden_spreads(rand.x, X)) > 0.5         # the units differ
+    assert equal.fun > 5 * rand.fun                     # and a layer of copies fits far worse
+    # a layer of copies computes what one unit computes: rows of W1 and W2 are equal
+    W1, W2 = equal.x[0][0], equal.x[1][0]
+    assert np.ptp(W1, axis=0).max() < 1e-10 and np.ptp(W2, axis=0).max() < 1e-10

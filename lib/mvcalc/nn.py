@@ -298,8 +298,8 @@ def init_network(sizes: Sequence[int], rng: np.random.Generator, scale: float = 
 
     .. math::
 
-        W^{(l)}_{jk} = s\\,\\varepsilon, \\quad b^{(l)}_j = s\\,\\varepsilon,
-        \\qquad \\varepsilon \\sim \\mathcal{N}(0, 1),
+        W^{(l)}_{jk} = s\\,\\xi, \\quad b^{(l)}_j = s\\,\\xi,
+        \\qquad \\xi \\sim \\mathcal{N}(0, 1),
 
     with scale :math:`s = 1/2` as in the assignment. The draws are made with
     ``rng.standard_normal`` in a fixed order, layer by layer, first ``W`` then
@@ -578,15 +578,15 @@ def train(
 
     .. math::
 
-        P \\leftarrow P - \\gamma\\,(1 + \\nu\\,\\varepsilon_P)\\,\\frac{\\partial C}{\\partial P},
-        \\qquad \\varepsilon_P \\sim \\mathcal{N}(0, 1),
+        P \\leftarrow P - \\gamma\\,(1 + \\nu\\,\\xi_P)\\,\\frac{\\partial C}{\\partial P},
+        \\qquad \\xi_P \\sim \\mathcal{N}(0, 1),
 
     with step :math:`\\gamma` (the assignment's "aggression") and noise
     :math:`\\nu`. Each block gets its own random factor, drawn afresh every
     iteration: the "stochastic steepest descent" of the assignment, whose
     jitter helps the descent escape flat regions and poor local minima. With
     ``noise=0`` this is plain steepest descent and no randomness is used. The
-    :math:`\\varepsilon` are drawn as ``rng.standard_normal(2 * L)`` once per
+    :math:`\\xi` are drawn as ``rng.standard_normal(2 * L)`` once per
     iteration, in the order :math:`W^{(1)}, b^{(1)}, W^{(2)}, b^{(2)}, \\dots`
 
     Parameters
@@ -606,7 +606,7 @@ def train(
         The size :math:`\\nu \\ge 0` of the random factors (the assignment
         uses 1). Default 0: no noise.
     rng : numpy.random.Generator, optional
-        The source of :math:`\\varepsilon`; needed when ``noise > 0``.
+        The source of :math:`\\xi`; needed when ``noise > 0``.
     record_every : int, optional
         Record the network's output every this many iterations (and after the
         last) in ``snapshots``, e.g. to draw the curve as it is learnt.
