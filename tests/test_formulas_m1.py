@@ -83,6 +83,108 @@ def test_matching_formulas_features(expr, parity, at_two):
     assert_same(expr.subs(x, 2), at_two)
 
 
+def test_toolkit_composition_and_inverse():
+    f_expr, g_expr = x**2 + 3, 2 * x - 1
+    assert sp.expand(f_expr.subs(x, g_expr)) == 4 * x**2 - 4 * x + 4
+    assert sp.expand(g_expr.subs(x, f_expr)) == 2 * x**2 + 5
+    y = sp.symbols("y")
+    (inverse,) = sp.solve(sp.Eq(y, g_expr), x)
+    assert_same(inverse, (y + 1) / 2)
+    assert sp.simplify(inverse.subs(y, g_expr)) == x
+    assert f_expr.subs(x, 2) == f_expr.subs(x, -2) == 7    # no inverse: two inputs share an output
+
+
+@pytest.mark.parametrize("a, b, k", [(1.5, 1, 2), (-2, -1, 3), (3, 2, 0.5)])
+def test_toolkit_shifts_and_scalings_move_the_peak(a, b, k):
+    bump = sp.exp(-x**2)
+    def peak(expr):
+        (where,) = sp.solve(sp.diff(expr, x), x)
+        return pytest.approx((float(where), float(expr.subs(x, where))))
+    assert peak(bump) == (0, 1)
+    assert peak(bump.subs(x, x - a)) == (a, 1)             # f(x - a): right by a
+    assert peak(bump + b) == (0, 1 + b)                     # f(x) + b: up by b
+    assert peak(k * bump) == (0, k)                         # k f(x): taller by k
+    assert peak(bump.subs(x, k * x)) == (0, 1)              # f(kx): same peak, narrower
+    # f(kx) at x = p / k is f(p): features arrive k times sooner
+    p_ = sp.Rational(3, 4)
+    assert float(bump.subs(x, k * x).subs(x, p_ / k)) == pytest.approx(float(bump.subs(x, p_)))
+
+
+def test_peak_question_answers():
+    for a, k, b in [(-3, 2, -2), (2, 4, 3), (1, 3, -1)]:
+        expr = k * sp.exp(-(x - a)**2) + b
+        (where,) = sp.solve(sp.diff(expr, x), x)
+        assert where == a and expr.subs(x, where) == k + b
+
+
+# --- book/m1/limits.md ----------------------------------------------------------------------
+
+def test_limit_of_the_removable_gap():
+    assert sp.limit((x**2 - 1) / (x - 1), x, 1) == 2
+    assert sp.cancel((x**2 - 1) / (x - 1)) == x + 1
+    for a, b in [(-3, 1), (2, 4), (5, -4)]:
+        assert sp.limit(sp.expand((x - a) * (x + b)) / (x - a), x, a) == a + b
+
+
+def test_step_function_has_different_one_sided_limits():
+    s = sp.Heaviside(x, 1)
+    assert sp.limit(s, x, 0, dir="-") == 0
+    assert sp.limit(s, x, 0, dir="+") == 1
+
+
+def test_difference_quotient_of_the_square_at_one():
+    quotient = sp.cancel(((1 + h)**2 - 1) / h)
+    assert quotient == h + 2
+    assert sp.limit(quotient, h, 0) == 2
+    runs = np.array([0.5, 0.1, 0.01, 0.001])
+    np.testing.assert_allclose(mvcalc.secant_slope(lambda s: s**2, 1.0, runs), 2 + runs, rtol=1e-9)
+    np.testing.assert_allclose(mvcalc.secant_slope(lambda s: s**2, 1.0, -runs), 2 - runs, rtol=1e-9)
+    for a, c in [(-3, 2), (1, 5), (3, 4)]:
+        q = sp.cancel((c * (a + h)**2 - c * a**2) / h)
+        assert sp.limit(q, h, 0) == 2 * a * c
+
+
+def test_kinks_of_abs_and_relu():
+    u = sp.symbols("u", real=True)
+    assert (sp.limit(sp.Abs(u) / u, u, 0, dir="-"), sp.limit(sp.Abs(u) / u, u, 0, dir="+")) == (-1, 1)
+    assert (sp.limit(sp.Max(0, u) / u, u, 0, dir="-"), sp.limit(sp.Max(0, u) / u, u, 0, dir="+")) == (0, 1)
+    relu = lambda s: np.maximum(0.0, s)  # noqa: E731
+    for run in (0.1, 1e-3, 1e-6):
+        assert mvcalc.secant_slope(np.abs, 0.0, run) == 1 and mvcalc.secant_slope(np.abs, 0.0, -run) == -1
+        assert mvcalc.secant_slope(relu, 0.0, run) == 1 and mvcalc.secant_slope(relu, 0.0, -run) == 0
+    # a central difference returns the average of the two sides: a number without a meaning
+    assert mvcalc.derivative(np.abs, 0.0) == 0.0
+    assert mvcalc.derivative(relu, 0.0) == pytest.approx(0.5, abs=1e-12)
+
+
+def test_which_functions_have_a_derivative_at_zero():
+    u = sp.symbols("u", real=True)
+    for expr, differentiable in [(sp.Abs(u), False), (sp.Max(0, u), False), (u * sp.Abs(u), True),
+                                 (sp.Abs(u) + u, False)]:
+        quotient = expr / u
+        lo, hi = sp.limit(quotient, u, 0, dir="-"), sp.limit(quotient, u, 0, dir="+")
+        assert (lo == hi) is differentiable
+    assert sp.limit(u * sp.Abs(u) / u, u, 0) == 0
+
+
+def test_one_sided_slopes_of_relu_plus_a_line():
+    u = sp.symbols("u", real=True)
+    for a, b in [(1, -1), (3, 2), (4, -3)]:
+        expr = a * sp.Max(0, u) + b * u
+        assert sp.limit(expr / u, u, 0, dir="+") == a + b
+        assert sp.limit(expr / u, u, 0, dir="-") == b
+
+
+def test_sine_quotient_and_kinks_of_abs_x_squared_minus_one():
+    assert sp.limit(sp.sin(h) / h, h, 0) == 1
+    assert np.sin(0.1) / 0.1 < 1
+    v = sp.symbols("v", real=True)
+    f_abs = sp.Abs(v**2 - 1)
+    for a in (-1, 1):
+        quotient = (f_abs.subs(v, a + h) - f_abs.subs(v, a)) / h
+        assert (sp.limit(quotient, h, 0, dir="-"), sp.limit(quotient, h, 0, dir="+")) == (-2, 2)
+
+
 # --- book/m1/derivative.md ------------------------------------------------------------------
 
 def rise_over_run(f_expr: sp.Expr) -> sp.Expr:
@@ -120,6 +222,30 @@ def test_cube_forward_and_central_differences():
     assert_same(central, 3 * x**2 + h**2)
 
 
+def test_limit_definition_exercise_cubic():
+    quotient = rise_over_run(x**3 - 4 * x)
+    assert_same(quotient, 3 * x**2 + 3 * x * h + h**2 - 4)
+    assert sp.limit(quotient, h, 0) == 3 * x**2 - 4
+
+
+def test_central_difference_of_abs_at_zero_is_zero_for_every_step():
+    hp = sp.symbols("h", positive=True)
+    assert sp.simplify((sp.Abs(hp) - sp.Abs(-hp)) / (2 * hp)) == 0
+    for step in (0.5, 1e-3, 1e-8):
+        assert mvcalc.derivative(np.abs, 0.0, h=step) == 0.0
+
+
+def test_sqrt_exercise_by_the_limit():
+    quotient = (sp.sqrt(4 + h) - 2) / h
+    assert sp.simplify(quotient - 1 / (sp.sqrt(4 + h) + 2)) == 0
+    assert sp.limit(quotient, h, 0) == sp.Rational(1, 4)
+    slopes = mvcalc.secant_slope(np.sqrt, 4.0, np.array([1.0, 0.1, 0.01, 0.001]))
+    assert np.all(np.diff(slopes) > 0) and np.all(slopes < 0.25)     # from below, closing in
+    assert slopes[-1] == pytest.approx(0.25, abs=1e-4)
+
+
+# --- book/m1/numerics.md (optional) ---------------------------------------------------------
+
 def test_truncation_errors_match_the_second_and_third_derivatives():
     """Equation m1-eq-truncation: leading error terms h f''/2 and h^2 f'''/6."""
     for g in [sp.exp(x), sp.sin(x), x**4 - x]:
@@ -131,10 +257,28 @@ def test_truncation_errors_match_the_second_and_third_derivatives():
         assert_same(leading_cen, h**2 / 6 * sp.diff(g, x, 3))
 
 
-def test_limit_definition_exercise_cubic():
-    quotient = rise_over_run(x**3 - 4 * x)
-    assert_same(quotient, 3 * x**2 + 3 * x * h + h**2 - 4)
-    assert sp.limit(quotient, h, 0) == 3 * x**2 - 4
+def test_order_question_errors_scale_with_the_order():
+    """Truncation-dominated: h / 10 divides a forward error by 10, a central one by 100."""
+    for method, order in [("forward", 1), ("central", 2)]:
+        e1 = abs(mvcalc.derivative(np.exp, 0.5, h=1e-2, method=method) - np.exp(0.5))
+        e2 = abs(mvcalc.derivative(np.exp, 0.5, h=1e-3, method=method) - np.exp(0.5))
+        assert e1 / e2 == pytest.approx(10**order, rel=0.02)
+
+
+def test_complex_step_truncation_has_the_central_size_and_opposite_sign():
+    step = sp.symbols("h", positive=True)
+    g = sp.exp(x)
+    complex_err = sp.series(sp.im(sp.expand_complex(g.subs(x, x + sp.I * step))) / step - sp.diff(g, x),
+                            step, 0, 3).removeO()
+    central_err = sp.series((g.subs(x, x + step) - g.subs(x, x - step)) / (2 * step) - sp.diff(g, x),
+                            step, 0, 3).removeO()
+    assert_same(complex_err, -central_err)
+
+
+def test_big_x_default_step_is_almost_a_period_of_the_sine():
+    step = mvcalc.default_step(1e6)
+    assert step == pytest.approx(np.cbrt(EPS) * 1e6)
+    assert 0.9 * 2 * np.pi < step < 2 * np.pi
 
 
 def test_predicted_errors_for_cube_at_two():
@@ -317,6 +461,61 @@ def test_power_rule_exercise_value_at_four():
     assert claimed.subs(x, 4) == 2536
 
 
+def test_quotient_rule_from_the_product_and_chain_rules():
+    f, g = sp.Function("f")(x), sp.Function("g")(x)
+    assert_same(sp.diff(1 / g, x), -sp.diff(g, x) / g**2)
+    by_product_and_chain = sp.diff(f, x) * (1 / g) + f * (-sp.diff(g, x) / g**2)
+    quotient_rule = (sp.diff(f, x) * g - f * sp.diff(g, x)) / g**2
+    assert_same(by_product_and_chain, quotient_rule)
+    assert_same(sp.diff(f / g, x), quotient_rule)
+    # the check f/1: g = 1 gives back f'
+    assert quotient_rule.subs(g, 1).doit() == sp.diff(f, x)
+
+
+def test_tan_by_the_quotient_rule():
+    assert_derivative(sp.tan(x), 1 / sp.cos(x)**2, [-1.0, 0.3, 0.9, 1.3])
+    by_rule = (sp.cos(x) * sp.cos(x) - sp.sin(x) * (-sp.sin(x))) / sp.cos(x)**2
+    assert_same(by_rule, 1 / sp.cos(x)**2)
+
+
+def test_logarithm_is_the_inverse_of_exp_with_derivative_one_over_x():
+    xp = sp.symbols("x", positive=True)
+    assert sp.exp(sp.log(xp)) == xp
+    # differentiate e^{ln x} = x: e^{ln x} (ln x)' = 1
+    d = sp.symbols("d")
+    (solved,) = sp.solve(sp.Eq(sp.exp(sp.log(xp)) * d, 1), d)
+    assert solved == 1 / xp
+    assert sp.diff(sp.log(xp), xp) == 1 / xp
+    points = np.array([0.3, 0.9, 1.7, 2.5])
+    np.testing.assert_allclose(mvcalc.derivative(np.log, points), 1 / points, rtol=1e-7)
+    # the mirrored tangent at (e, 1) has the reciprocal slope of the tangent at (1, e)
+    assert mvcalc.derivative(np.log, np.e) * mvcalc.derivative(np.exp, 1.0) == pytest.approx(1.0, rel=1e-9)
+
+
+def test_exponential_constant_and_general_power_rule_via_the_logarithm():
+    a, n = sp.symbols("a n", positive=True)
+    xp = sp.symbols("x", positive=True)
+    assert_same(sp.diff(sp.exp(xp * sp.log(a)), xp), a**xp * sp.log(a))
+    assert_same(sp.diff(sp.exp(n * sp.log(xp)), xp), n * xp**(n - 1))
+
+
+def test_logarithm_chain_rule_question_shape():
+    for a, k, b in [(1, 2, 1), (3, 4, 7), (5, 3, 2)]:
+        inner = a * x**k + b
+        assert_same(sp.diff(sp.log(inner), x), k * a * x**(k - 1) / inner)
+
+
+def test_power_rule_domains():
+    """Power rule: every x for n = 1, 2, ...; x != 0 for negative whole n; x > 0 for other n."""
+    assert_derivative(x**3, 3 * x**2, [-2.0, -0.5, 0.5, 2.0])
+    assert_derivative(x**-3, -3 * x**-4, [-2.0, -0.5, 0.5, 2.0], rtol=1e-6)
+    xp = sp.symbols("x", positive=True)
+    assert_same(sp.diff(xp**sp.Rational(1, 2), xp), xp**sp.Rational(-1, 2) / 2)
+    # sqrt(x) has no derivative at 0: its rise over run is 1/sqrt(h), which grows without bound
+    hp = sp.symbols("h", positive=True)
+    assert sp.limit(sp.sqrt(hp) / hp, hp, 0) == sp.oo
+
+
 # --- book/m1/beast.md -----------------------------------------------------------------------
 
 BEAST = sp.sin(2 * x**5 + 3 * x) / sp.exp(7 * x)
@@ -393,3 +592,64 @@ def test_sigmoid_derivative_is_a_positive_bump():
 )
 def test_toolbox_exercise(f_expr, claimed):
     assert_derivative(f_expr, claimed, [-1.2, -0.4, 0.3, 0.8, 1.5])
+
+
+@pytest.mark.parametrize("f_expr, changes_sign", [(x**3 - 3 * x, True), (x**3, True), (-x**3, True), (x**4, False)])
+def test_inflection_point_is_where_the_second_derivative_changes_sign(f_expr, changes_sign):
+    """An inflection point: f'' changes sign; there f' has a local extremum (not always the steepest f)."""
+    second = sp.diff(f_expr, x, 2)
+    assert second.subs(x, 0) == 0
+    assert bool(second.subs(x, -sp.Rational(1, 10)) * second.subs(x, sp.Rational(1, 10)) < 0) is changes_sign
+    if changes_sign:
+        slope = sp.lambdify(x, sp.diff(f_expr, x), "numpy")
+        near = np.linspace(-0.5, 0.5, 101)
+        values = slope(near)
+        assert np.argmin(values) == 50 or np.argmax(values) == 50   # f' has a local extremum at 0
+
+
+def test_x_cubed_is_least_steep_at_its_inflection_point():
+    slope = sp.diff(x**3, x)
+    assert slope.subs(x, 0) == 0
+    assert sp.solve(sp.diff(x**3, x, 2), x) == [0]
+    assert all(abs(slope.subs(x, s)) > 0 for s in [-1, -sp.Rational(1, 10), sp.Rational(1, 10), 1])
+    assert slope.subs(x, 1) == 3
+
+
+def test_inflection_question_family():
+    for a in (-3, -1, 2, 3):
+        for d in (-9, 4):
+            f = x**3 - 3 * a * x**2 + d * x
+            assert sp.solve(sp.diff(f, x, 2), x) == [a]
+            slope = sp.diff(f, x)
+            assert slope.subs(x, a) < slope.subs(x, a + 1) and slope.subs(x, a) < slope.subs(x, a - 1)
+
+
+# --- book/m1/summary.md ---------------------------------------------------------------------
+
+def test_summary_kink_and_log_ratio():
+    u = sp.symbols("u", real=True)
+    kinked = sp.Abs(u - 2) + u
+    quotient = (kinked.subs(u, 2 + h) - kinked.subs(u, 2)) / h
+    assert sp.limit(quotient, h, 0, dir="-") == 0
+    assert sp.limit(quotient, h, 0, dir="+") == 2
+    assert_derivative(sp.log(x) / x, (1 - sp.log(x)) / x**2, [0.5, 1.0, 2.5])
+
+
+def test_summary_gradient_check_digits():
+    g_expr = sp.exp(sp.sin(x)) / (1 + x**2)
+    claimed = sp.exp(sp.sin(x)) * sp.cos(x) / (1 + x**2) - 2 * x * sp.exp(sp.sin(x)) / (1 + x**2)**2
+    assert_same(claimed, sp.diff(g_expr, x))
+    g_num, g_prime = sp.lambdify(x, g_expr, "numpy"), sp.lambdify(x, claimed, "numpy")
+    points = np.array([0.0, 1.0, 2.0])
+    exact = g_prime(points)
+    np.testing.assert_allclose(mvcalc.derivative(g_num, points), exact, rtol=1e-8)
+    np.testing.assert_allclose(mvcalc.derivative(g_num, points, method="complex"), exact, rtol=1e-14)
+
+
+def test_beast_central_discrepancy_at_zero_is_its_truncation_error():
+    third = sp.diff(BEAST, x, 3).subs(x, 0)
+    assert third == 414
+    step = mvcalc.default_step(0.0)
+    beast = sp.lambdify(x, BEAST, "numpy")
+    gap = abs(mvcalc.derivative(beast, 0.0) - 3.0)
+    assert gap == pytest.approx(step**2 / 6 * 414, rel=0.01)

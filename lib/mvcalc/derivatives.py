@@ -74,7 +74,7 @@ def default_step(x: ArrayLike, method: str = "central") -> np.ndarray | float:
     >>> print(f"{default_step(100.0, 'central'):.3e}")  # scaled with |x|
     6.055e-04
 
-    Introduced in: Module 1, *The Derivative*.
+    Introduced in: Module 1, *Optional: Derivatives in Floating Point*.
     """
     method = _check_method(method)
     x = as_real_array(x)
