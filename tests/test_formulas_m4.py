@@ -286,6 +286,40 @@ def test_finite_difference_expansions():
     assert is_zero(((f(x + h) - f(x)) / h + (f(x) - f(x - h)) / h) / 2 - (f(x + h) - f(x - h)) / (2 * h))
 
 
+def test_tangent_gap_of_exp_tends_to_half_f2_step_squared():
+    """The figure's claim: e^(x+h) - (e^x + e^x h) = e^x h^2 / 2 + O(h^3), at x = 0.5."""
+    half = sp.Rational(1, 2)
+    gap = sp.exp(half + h) - sp.exp(half) * (1 + h)
+    assert is_zero(sp.limit(gap / h**2, h, 0) - sp.exp(half) / 2)
+    ratios = [float((gap / (sp.exp(half) * h**2 / 2)).subs(h, s)) for s in (0.8, 0.4, 0.1, 0.01)]
+    assert ratios == sorted(ratios, reverse=True) and 1 < ratios[-1] < 1.005 and ratios[0] > 1.2
+
+
+X_FLAT = sp.log(2 + sp.sqrt(3))
+
+
+def test_logistic_third_derivative_vanishes_at_log_2_plus_sqrt3():
+    assert is_zero(sp.diff(SIGMA, x, 3).subs(x, X_FLAT))
+    assert float(sp.diff(SIGMA, x, 5).subs(x, X_FLAT)) == pytest.approx(-1 / 9, rel=1e-12)
+
+
+def test_an_O_bound_does_not_fix_the_halving_ratio():
+    """E = C h^k + ... with C != 0 gives E(h)/E(h/2) -> 2^k. With C = 0 (the central difference where
+    the third derivative vanishes) the error is still O(h^2), but the ratio tends to 2^4 = 16."""
+    def ratios(point):
+        exact = float(sp.diff(SIGMA, x).subs(x, point))
+        steps = 0.4 / 2.0 ** np.arange(6)
+        errors = np.array([abs(mvcalc.derivative(sigma, point, h=s, method="central") - exact) for s in steps])
+        assert np.all(errors <= 0.01 * steps**2)          # O(h^2) at both points
+        return errors[:-1] / errors[1:]
+    assert ratios(1.0)[-1] == pytest.approx(4, rel=1e-3)
+    assert ratios(float(X_FLAT))[-1] == pytest.approx(16, rel=1e-3)
+    # at the flat point the error is sigma^(5) h^4 / 120 = -h^4 / 1080 to leading order
+    point, step = float(X_FLAT), 0.0125
+    error = mvcalc.derivative(sigma, point, h=step, method="central") - float(sp.diff(SIGMA, x).subs(x, X_FLAT))
+    assert error / step**4 == pytest.approx(-1 / 1080, rel=1e-3)
+
+
 def test_cube_root_exercise():
     f = x ** sp.Rational(1, 3)
     assert [sp.diff(f, x, k).subs(x, 8) for k in range(3)] == [2, sp.Rational(1, 12), -sp.Rational(1, 144)]

@@ -196,6 +196,33 @@ def test_x2y_descent_runs_away_or_stops_on_the_line_x_0():
     assert abs(stop[0]) < 1e-3 and stop[1] > 0.5
 
 
+@pytest.mark.parametrize(("y0", "kind"), [(1.0, "minimum"), (0.3, "minimum"), (-1.0, "maximum"), (-0.3, "maximum"),
+                                         (0.0, "neither")])
+def test_points_of_the_line_x_0_are_local_minima_maxima_or_neither(y0, kind):
+    """x^2 y at (0, y0): a non-strict local minimum for y0 > 0, a local maximum for y0 < 0, neither at 0."""
+    rng = np.random.default_rng(1)
+    r = 0.9 * abs(y0) if y0 else 0.1                       # a disc that stays on one side of y = 0
+    d = rng.uniform(-r, r, size=(20000, 2)) / np.sqrt(2)
+    change = d[:, 0] ** 2 * (y0 + d[:, 1])               # f minus f(0, y0) = 0
+    if kind == "minimum":
+        assert change.min() >= 0 and change.max() > 0
+    elif kind == "maximum":
+        assert change.max() <= 0 and change.min() < 0
+    else:
+        assert change.min() < 0 < change.max()
+    # not strict: f is equal to its centre value all along the line through the point
+    assert float(X2Y.subs({x: 0, y: y0 + 0.01})) == 0.0
+
+
+def test_x2y_has_no_global_minimum_and_the_descent_stops_at_a_local_one():
+    t = sp.symbols("t", positive=True)
+    assert sp.limit(X2Y.subs({x: 1, y: -t}), t, sp.oo) == -sp.oo
+    grad = lambda p: np.array([2 * p[0] * p[1], p[0] ** 2])  # noqa: E731
+    stop = descend(grad, [1.0, 1.0], 0.1, 60)
+    # where it stops, y > 0, so the point is a local minimum of value (almost) 0
+    assert stop[1] > 0 and abs(stop[0] ** 2 * stop[1]) < 1e-6
+
+
 def test_bowl_minimum_and_eigenvalues():
     assert np.allclose(np.linalg.solve(A_BOWL, B_BOWL), [1.0, 1.0])
     assert np.allclose(np.linalg.eigvalsh(A_BOWL), [2.0, 7.0])
@@ -242,6 +269,26 @@ def test_mean_squared_error_hessian():
     H = sp.hessian(E, (m, c))
     expected = sp.Rational(2, 3) * sp.Matrix([[sum(xk**2 for xk in xs), sum(xs)], [sum(xs), 3]])
     assert sp.simplify(H - expected) == sp.zeros(2, 2)
+
+
+def test_learning_rate_exercise_data_make_gamma_0_2_diverge_and_rescaling_help():
+    """The thirty printed points of the learning-rate exercise: the safe limit 2/lambda_max of the
+    mean-squared-error Hessian is below the colleague's 0.2, and rescaling x raises it."""
+    scatter = np.random.default_rng(5)
+    xd = np.round(scatter.uniform(0.0, 4.0, size=30), 3)
+    yd = np.round(1.5 * xd - 2.0 + scatter.normal(0.0, 0.3, size=30), 3)
+    assert xd.min() >= 0 and xd.max() <= 4                 # so (x - 2)/2 lies in [-1, 1]
+    limits = []
+    for xs in (xd, (xd - 2.0) / 2.0):
+        hess = 2 * np.array([[np.mean(xs**2), np.mean(xs)], [np.mean(xs), 1.0]])
+        assert np.allclose(mvcalc.hessian(lambda p: np.mean((yd - p[0] * xs - p[1]) ** 2), [0.3, 0.2]),
+                           hess, rtol=1e-5)
+        limits.append(2 / np.linalg.eigvalsh(hess)[-1])
+        grad = lambda p, xs=xs: -2 * np.array([np.mean((yd - p[0] * xs - p[1]) * xs),  # noqa: E731
+                                               np.mean(yd - p[0] * xs - p[1])])
+        assert mvcalc.gradient_descent(grad, [0.0, 0.0], step=0.99 * limits[-1], max_iter=50_000).success
+        assert not mvcalc.gradient_descent(grad, [0.0, 0.0], step=1.01 * limits[-1], max_iter=20_000).success
+    assert limits[0] < 0.2 < limits[1]
 
 
 def test_narrow_valley_hessian_at_its_minimum():

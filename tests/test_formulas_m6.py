@@ -119,6 +119,32 @@ def test_weighted_line_formulas_match_curve_fit_and_library():
     assert np.isclose(fit.slope, m) and np.isclose(fit.slope_err, 1 / np.sqrt(sw))
 
 
+def test_chi2_bowl_minimum_is_the_library_fit_and_its_long_axis_trades_slope_for_intercept():
+    """Figure fig-m6-lr-bowl: the lowest point of chi^2(m, c) is mvcalc.linear_fit's line, and the
+    flattest direction of the bowl (Hessian eigenvector of the smallest eigenvalue) pairs a steeper
+    slope with a lower intercept."""
+    x, y = page_data()
+    fit = mvcalc.linear_fit(x, y)
+    chi2 = lambda p: np.sum((y - p[0] * x - p[1]) ** 2)  # noqa: E731
+    best = scipy.optimize.minimize(chi2, [1.2, 0.1], method="Nelder-Mead",
+                                   options={"xatol": 1e-10, "fatol": 1e-12})
+    assert np.allclose(best.x, [fit.slope, fit.intercept], atol=1e-6)
+    assert fit.chi2 == pytest.approx(chi2([fit.slope, fit.intercept]))
+    H = 2 * np.array([[np.sum(x**2), np.sum(x)], [np.sum(x), len(x)]])
+    flat = np.linalg.eigh(H)[1][:, 0]
+    assert flat[0] * flat[1] < 0
+
+
+def test_line_by_hand_exercise_data_allow_chi2_below_0_3():
+    xq = np.linspace(0.0, 2.0, 11)
+    yq = np.round(0.8 * xq + 0.9 + np.random.default_rng(11).normal(0.0, 0.15, size=11), 3)
+    chi2 = lambda m, c: np.sum((yq - m * xq - c) ** 2)  # noqa: E731
+    m, c = closed_form_line(xq, yq)
+    assert chi2(1.2, 0.1) > 3 and chi2(0.8, 0.9) < 0.3 and chi2(m, c) < chi2(0.8, 0.9)
+    ref = scipy.stats.linregress(xq, yq)
+    assert np.isclose(ref.slope, m) and np.isclose(ref.intercept, c)
+
+
 ANSCOMBE_X = [10, 8, 13, 9, 11, 14, 6, 4, 12, 7, 5]
 ANSCOMBE = [
     (ANSCOMBE_X, [8.04, 6.95, 7.58, 8.81, 8.33, 9.96, 7.24, 4.26, 10.84, 4.82, 5.68]),
@@ -216,6 +242,31 @@ def test_steepest_descent_on_the_peak_reaches_curve_fit():
     assert np.allclose(p, popt, atol=1e-5)
     res = mvcalc.steepest_descent_fit(peak, peak_jacobian, p0, x, y, step=2e-5, iterations=2000, sigma=sigma)
     assert np.allclose(res.x, p)
+
+
+def test_decay_exercise_printed_data_steepest_descent_reaches_curve_fit():
+    t = np.linspace(0.0, 5.0, 11)
+    sig = np.full_like(t, 0.2)
+    counts = np.round(8.0 * np.exp(-0.6 * t) + np.random.default_rng(12).normal(0.0, sig), 3)
+    A, k = sp.symbols("A k", positive=True)
+    ts = sp.symbols("t", real=True)
+    assert [sp.diff(A * sp.exp(-k * ts), v) for v in (A, k)] == [sp.exp(-k * ts), -A * ts * sp.exp(-k * ts)]
+
+    def model(t, A, k):
+        return A * np.exp(-k * t)
+
+    def jac(t, A, k):
+        return np.column_stack([np.exp(-k * t), -A * t * np.exp(-k * t)])
+
+    def limit(p):
+        J = jac(t, *p)
+        return 2 / np.linalg.eigvalsh(2 * J.T @ (J / sig[:, None] ** 2)).max()
+
+    fit = mvcalc.steepest_descent_fit(model, jac, [5.0, 1.0], t, counts, step=2e-4, iterations=5000, sigma=sig)
+    ref, _ = scipy.optimize.curve_fit(model, t, counts, p0=[5.0, 1.0], sigma=sig, absolute_sigma=True)
+    assert np.allclose(fit.x, ref, rtol=1e-4)
+    # the safe step shrinks along the way, and the step used is below the limit at the end
+    assert limit([5.0, 1.0]) > limit(fit.x) > 2e-4
 
 
 def test_step_limit_claim_on_the_peak():
