@@ -118,7 +118,7 @@ def typed(rows: list[list[str]]) -> str:
 
 
 def test_a_transposed_matrix_and_a_wrong_shape_are_named(reader):
-    page, q = _first("matrix", shape=lambda v: len(v["shape"]) == 2 and v["shape"][0] != v["shape"][1])
+    page, q = _first("matrix", shape=lambda v: len(v["shape"]) == 2 and v["shape"][0] != v["shape"][1] >= 2)  # a row can lose an entry
     r = reader(page)
     rows = rows_of(q["variants"][0]["answer"])
     assert typed(rows) == q["variants"][0]["answer"]
