@@ -298,9 +298,9 @@ def test_check_all_prints_a_verdict_per_function(capsys):
     [
         (lambda: check_jacobian("J_W4", J_W3), ValueError, "name must be one of J_W3, J_b3"),
         (lambda: check_jacobian("J_W3", "J_W3"), TypeError, "func must be a callable"),
-        (lambda: check_jacobian("J_W3", J_W3, trials=0), ValueError, "trials must be at least 1, got 0"),
-        (lambda: check_jacobian("J_W3", J_W3, trials=2.0), TypeError, "trials must be an integer"),
-        (lambda: check_jacobian("J_W3", J_W3, seed=-1), ValueError, "seed must be at least 0"),
+        (lambda: check_jacobian("J_W3", J_W3, trials=0), ValueError, "trials must be a positive integer, got 0"),
+        (lambda: check_jacobian("J_W3", J_W3, trials=2.0), TypeError, "trials must be a positive integer, got float 2.0"),
+        (lambda: check_jacobian("J_W3", J_W3, seed=-1), ValueError, "seed must be a non-negative integer, got -1"),
         (lambda: check_all([J_W3]), TypeError, "funcs must be a dict"),
         (lambda: check_all({"W3": J_W3}), ValueError, "name must be one of"),
         (lambda: check_all({"J_W3": None}), TypeError, r"funcs\['J_W3'\] must be a callable"),

@@ -27,9 +27,9 @@ def test_sci_latex_rejects_bad_values(value, error):
         sci_latex(value)
 
 
-@pytest.mark.parametrize("digits", [-1, 1.5, True])
-def test_sci_latex_rejects_bad_digits(digits):
-    with pytest.raises(ValueError, match="digits must be a non-negative integer"):
+@pytest.mark.parametrize("digits, error", [(-1, ValueError), (1.5, TypeError), (True, TypeError)])
+def test_sci_latex_rejects_bad_digits(digits, error):
+    with pytest.raises(error, match="digits must be a non-negative integer"):
         sci_latex(1.0, digits)
 
 

@@ -373,7 +373,7 @@ VALIDATION = [
     (lambda: init_network("1672", RNG), TypeError, "sizes must be a list of layer widths"),
     (lambda: init_network([3], RNG), ValueError, "at least two layer widths"),
     (lambda: init_network([1, 0, 2], RNG), ValueError, r"sizes\[1\] must be a positive integer \(a layer width\), got 0"),
-    (lambda: init_network([1, 2.5, 2], RNG), TypeError, r"sizes\[1\] must be a positive integer, got float 2.5"),
+    (lambda: init_network([1, 2.5, 2], RNG), TypeError, r"sizes\[1\] must be a positive integer \(a layer width\), got float 2.5"),
     (lambda: init_network([1, 2], 0), TypeError, "rng must be a numpy.random.Generator"),
     (lambda: init_network([1, 2], np.random.RandomState(0)), TypeError, "rng must be a numpy.random.Generator"),
     (lambda: init_network([1, 2], RNG, scale=0.0), ValueError, "scale must be a finite positive number, got 0.0"),

@@ -325,7 +325,7 @@ def test_grid_rejects_a_non_integer_size(pits, n):
 
 
 def test_grid_rejects_fewer_than_two_points(pits):
-    with pytest.raises(ValueError, match="n must be at least 2, got 1"):
+    with pytest.raises(ValueError, match="n must be an integer of at least 2, got 1"):
         pits["dome"].grid(1)
 
 
@@ -511,11 +511,11 @@ def test_stuck_in_a_corner_of_the_dome(pits):
     [
         ({"mode": "jacobian"}, ValueError, r"mode must be one of \('gradient', 'depth'\), got 'jacobian'"),
         ({"mode": 0}, TypeError, "mode must be a string"),
-        ({"max_guesses": 0}, ValueError, "max_guesses must be at least 1, got 0"),
-        ({"max_guesses": 2.5}, TypeError, "max_guesses must be an integer"),
-        ({"max_guesses": True}, TypeError, "max_guesses must be an integer"),
-        ({"hurry_at": -1}, ValueError, "hurry_at must be at least 1"),
-        ({"hurry_at": "22"}, TypeError, "hurry_at must be an integer"),
+        ({"max_guesses": 0}, ValueError, "max_guesses must be a positive integer, got 0"),
+        ({"max_guesses": 2.5}, TypeError, "max_guesses must be a positive integer"),
+        ({"max_guesses": True}, TypeError, "max_guesses must be a positive integer"),
+        ({"hurry_at": -1}, ValueError, "hurry_at must be a positive integer, got -1"),
+        ({"hurry_at": "22"}, TypeError, "hurry_at must be a positive integer, got str"),
         ({"win_radius": 0.0}, ValueError, "win_radius must be a finite positive number"),
         ({"win_radius": np.inf}, ValueError, "win_radius must be a finite positive number"),
         ({"win_radius": "big"}, TypeError, "win_radius must be a positive real number"),

@@ -7,7 +7,7 @@ instead of a silent ``nan`` somewhere downstream.
 
 from __future__ import annotations
 
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any, Callable
 
 import numpy as np
@@ -75,6 +75,32 @@ def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
             f"got {type(rng).__name__} {rng!r}"
         )
     return rng
+
+
+def check_integer(value: Any, name: str, minimum: int = 1, what: str = "") -> int:
+    """Return ``value`` as an int if it is a whole number (not a bool) of at least ``minimum``.
+
+    The one integer check of the package: a count, an order, a seed. ``what`` says in a few words
+    what the number is, for the message.
+
+    >>> check_integer(3, "n")
+    3
+    >>> check_integer(0, "seed", minimum=0)
+    0
+    >>> check_integer(2.5, "n", what="the number of points")
+    Traceback (most recent call last):
+    TypeError: n must be a positive integer (the number of points), got float 2.5
+    >>> check_integer(1, "n", minimum=2)
+    Traceback (most recent call last):
+    ValueError: n must be an integer of at least 2, got 1
+    """
+    kind = {0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer of at least {minimum}")
+    detail = f" ({what})" if what else ""
+    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)):
+        raise TypeError(f"{name} must be {kind}{detail}, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be {kind}{detail}, got {value!r}")
+    return int(value)
 
 
 def check_real_scalar(value: Any, name: str) -> float:

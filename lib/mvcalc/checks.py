@@ -24,13 +24,12 @@ import textwrap
 import itertools
 import traceback
 from dataclasses import dataclass
-from numbers import Integral
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
 from . import nn
-from ._validation import check_callable
+from ._validation import check_callable, check_integer
 from .datasets import heart_curve
 
 __all__ = ["NAMES", "CheckResult", "check_jacobian", "check_all"]
@@ -394,11 +393,8 @@ def check_jacobian(name: str, func: Callable, *, trials: int = 5, seed: int = 0)
     """
     kind, layer = _parse(name)
     check_callable(func, "func")
-    for value, label, lowest in ((trials, "trials", 1), (seed, "seed", 0)):
-        if isinstance(value, bool) or not isinstance(value, Integral):
-            raise TypeError(f"{label} must be an integer, got {type(value).__name__} {value!r}")
-        if value < lowest:
-            raise ValueError(f"{label} must be at least {lowest}, got {value!r}")
+    trials = check_integer(trials, "trials")
+    seed = check_integer(seed, "seed", minimum=0)
 
     for index in range(trials):
         network, x, y, about = _trial(index, seed)

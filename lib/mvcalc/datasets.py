@@ -10,9 +10,9 @@ Module 6, *Fitting the Distribution of Heights* (``book/m6/heights.md``, :func:`
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
+
+from ._validation import check_integer
 
 __all__ = [
     "heart_curve",
@@ -95,10 +95,7 @@ def heart_curve(n: int = 100) -> tuple[np.ndarray, np.ndarray]:
 
     Introduced in: Module 3, *Backpropagation: A Network Learns to Draw*.
     """
-    if isinstance(n, bool) or not isinstance(n, Integral):
-        raise TypeError(f"n must be a positive integer (the number of points), got {type(n).__name__} {n!r}")
-    if n < 1:
-        raise ValueError(f"n must be a positive integer (the number of points), got {n!r}")
+    n = check_integer(n, "n", what="the number of points")
     t = np.arange(int(n), dtype=np.float64) / n
     angle = 2 * np.pi * t
     h = np.vstack(

@@ -14,7 +14,7 @@ from numbers import Real
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_real_array
+from ._validation import as_real_array, check_integer
 
 __all__ = ["sci_latex", "glue_sci", "digits_of_agreement"]
 
@@ -47,8 +47,7 @@ def sci_latex(value: float, digits: int = 1) -> str:
         raise TypeError(f"value must be a real number, got {type(value).__name__} {value!r}")
     if not np.isfinite(value):
         raise ValueError(f"value must be finite, got {value!r}")
-    if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or digits < 0:
-        raise ValueError(f"digits must be a non-negative integer, got {digits!r}")
+    digits = check_integer(digits, "digits", minimum=0)
     mantissa, exponent = f"{float(value):.{digits}e}".split("e")
     return rf"${mantissa} \times 10^{{{int(exponent)}}}$"
 
@@ -88,8 +87,7 @@ def digits_of_agreement(value: ArrayLike, reference: ArrayLike, most: int = 15) 
     reference = as_real_array(reference, "reference")
     if value.shape != reference.shape:
         raise ValueError(f"value and reference must have the same shape, got {value.shape} and {reference.shape}")
-    if isinstance(most, bool) or not isinstance(most, (int, np.integer)) or most < 1:
-        raise ValueError(f"most must be a positive integer, got {most!r}")
+    most = check_integer(most, "most")
     scale = np.linalg.norm(reference)
     if scale == 0:
         raise ValueError("reference must not be all zero: relative agreement is undefined")

@@ -31,12 +31,11 @@ Introduced in: Module 6, *Try It Yourself: Fitting Heights*.
 from __future__ import annotations
 
 import traceback
-from numbers import Integral
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ._validation import check_callable
+from ._validation import check_callable, check_integer
 from .checks import CheckResult, _as_result_array
 
 __all__ = ["HEIGHTS_NAMES", "CheckResult", "check_heights_function", "check_all_heights"]
@@ -283,11 +282,8 @@ def _validate(name: Any, func: Any, trials: Any, seed: Any) -> None:
     if not isinstance(name, str) or name not in HEIGHTS_NAMES:
         raise ValueError(f"name must be one of {', '.join(HEIGHTS_NAMES)}, got {name!r}")
     check_callable(func, "func")
-    for value, label, lowest in ((trials, "trials", 1), (seed, "seed", 0)):
-        if isinstance(value, bool) or not isinstance(value, Integral):
-            raise TypeError(f"{label} must be an integer, got {type(value).__name__} {value!r}")
-        if value < lowest:
-            raise ValueError(f"{label} must be at least {lowest}, got {value!r}")
+    trials = check_integer(trials, "trials")
+    seed = check_integer(seed, "seed", minimum=0)
 
 
 def check_heights_function(name: str, func: Callable, *, trials: int = 5, seed: int = 0) -> CheckResult:

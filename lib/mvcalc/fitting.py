@@ -37,14 +37,13 @@ Practice* (``book/m6/in-practice.md``) and *Fitting the Distribution of Heights*
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import Any, Callable
 
 import numpy as np
 import scipy.optimize
 from numpy.typing import ArrayLike
 
-from ._validation import as_point, as_real_array, check_callable, check_step
+from ._validation import as_point, as_real_array, check_callable, check_integer, check_step
 
 __all__ = [
     "chi_squared",
@@ -411,7 +410,7 @@ def steepest_descent_fit(
     """
     problem = _Problem(model, jac, p0, x, y, sigma)
     step = check_step(step, "step")
-    iterations = _check_positive_int(iterations, "iterations")
+    iterations = check_integer(iterations, "iterations")
 
     p = problem.p0
     f = problem.evaluate_model(p, first=True)
@@ -641,7 +640,7 @@ def _damped_least_squares(
     """Levenberg–Marquardt, or Gauss–Newton when ``method == "gauss_newton"`` (λ = 0, every step taken)."""
     problem = _Problem(model, jac, p0, x, y, sigma)
     tol = check_step(tol, "tol")
-    max_iter = _check_positive_int(max_iter, "max_iter")
+    max_iter = check_integer(max_iter, "max_iter")
     if problem.n_params > problem.y.size:
         raise ValueError(
             f"there are more parameters ({problem.n_params}) than data points ({problem.y.size}): "
@@ -869,12 +868,6 @@ def _gaussian_arguments(x: Any, mu: Any, sigma: Any) -> tuple[np.ndarray, np.nda
     return x, mu, sigma
 
 
-def _check_positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)):
-        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _fmt(p: np.ndarray) -> str:

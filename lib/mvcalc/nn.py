@@ -24,14 +24,14 @@ network of *Backpropagation: A Network Learns to Draw* (``book/m3/backprop.md``)
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
+from numbers import Real
 from typing import Any, Sequence
 
 import numpy as np
 import scipy.optimize
 from numpy.typing import ArrayLike
 
-from ._validation import check_rng, check_step
+from ._validation import check_integer, check_rng, check_step
 
 __all__ = [
     "sigmoid",
@@ -280,12 +280,6 @@ def _check_y(network: Network, x: np.ndarray, y: Any) -> np.ndarray:
     return y
 
 
-def _check_positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 # ---------------------------------------------------------------------------
@@ -348,10 +342,7 @@ def init_network(sizes: Sequence[int], rng: np.random.Generator, scale: float = 
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least two layer widths (input and output), got {list(sizes)!r}")
     for l, size in enumerate(sizes):
-        if isinstance(size, bool) or not isinstance(size, Integral):
-            raise TypeError(f"sizes[{l}] must be a positive integer, got {type(size).__name__} {size!r}")
-        if size < 1:
-            raise ValueError(f"sizes[{l}] must be a positive integer (a layer width), got {size!r}")
+        check_integer(size, f"sizes[{l}]", what="a layer width")
     rng = check_rng(rng)
     scale = check_step(scale, "scale")
     network = []
@@ -656,7 +647,7 @@ def train(
     network = _check_network(network)
     x = _check_x(network, x)
     y = _check_y(network, x, y)
-    iterations = _check_positive_int(iterations, "iterations")
+    iterations = check_integer(iterations, "iterations")
     step = check_step(step, "step")
     if isinstance(noise, bool) or not isinstance(noise, Real):
         raise TypeError(f"noise must be a non-negative real number, got {type(noise).__name__} {noise!r}")
@@ -668,7 +659,7 @@ def train(
     elif noise > 0:
         raise ValueError(f"noise={noise!r} > 0 needs a random generator: pass rng=np.random.default_rng(seed)")
     if record_every is not None:
-        record_every = _check_positive_int(record_every, "record_every")
+        record_every = check_integer(record_every, "record_every")
 
     network = [(W.copy(), b.copy()) for W, b in network]  # never modify the caller's network
     n_examples = x.shape[1]

@@ -19,14 +19,13 @@ Introduced in: Module 5, *Newton–Raphson* (``book/m5/newton-raphson.md``),
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import Any, Callable
 
 import numpy as np
 import scipy.optimize
 from numpy.typing import ArrayLike
 
-from ._validation import as_point, check_callable, check_finite_output, check_real_scalar, check_step
+from ._validation import as_point, check_callable, check_finite_output, check_integer, check_real_scalar, check_step
 from .derivatives import derivative
 from .multivariate import gradient, jacobian
 
@@ -123,7 +122,7 @@ def newton_raphson(
         check_callable(fprime, "fprime")
     x = check_real_scalar(x0, "x0")
     tol = check_step(tol, "tol")
-    max_iter = _check_max_iter(max_iter)
+    max_iter = check_integer(max_iter, "max_iter")
     bound = DIVERGENCE_BOUND * max(1.0, abs(x))
 
     history = [x]
@@ -244,7 +243,7 @@ def gradient_descent(
     x = as_point(x0, "x0")
     step = check_step(step, "step")
     tol = check_step(tol, "tol")
-    max_iter = _check_max_iter(max_iter)
+    max_iter = check_integer(max_iter, "max_iter")
     bound = DIVERGENCE_BOUND * max(1.0, float(np.linalg.norm(x)))
 
     g = _gradient_at(grad, x, first=True)
@@ -429,11 +428,3 @@ def _gradient_at(grad: Callable, x: np.ndarray, first: bool) -> np.ndarray | Non
             raise ValueError(f"grad returned a non-finite value {value!r} {where}")
         return None
     return value.astype(np.float64)
-
-
-def _check_max_iter(max_iter: Any) -> int:
-    if isinstance(max_iter, bool) or not isinstance(max_iter, (Integral, np.integer)):
-        raise TypeError(f"max_iter must be a positive integer, got {type(max_iter).__name__} {max_iter!r}")
-    if max_iter < 1:
-        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
-    return int(max_iter)

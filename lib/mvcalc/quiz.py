@@ -46,6 +46,8 @@ import numpy as np
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
+from ._validation import check_integer
+
 __all__ = ["Option", "Question", "choice", "formula", "matrix", "numeric", "plot", "to_mathjs", "variants"]
 
 #: How many points of the domain a formula is compared at.
@@ -356,12 +358,12 @@ def formula(answer: Any, variables: Any, *, domain: Any = None, wrong: Mapping |
     if isinstance(expr, sp.MatrixBase):
         raise TypeError("answer is a matrix: use quiz.matrix for vector and matrix answers")
     rtol, atol = _check_tolerance(rtol, "rtol"), _check_tolerance(atol, "atol")
-    npoints = _check_count(npoints, "npoints")
+    npoints = check_integer(npoints, "npoints")
     stray = expr.free_symbols - set(names)
     if stray:
         raise ValueError(f"the answer uses {sorted(map(str, stray))}, which are not among the variables "
                          f"{[str(s) for s in names]}")
-    points = _points([expr], names, _domain(domain, names), npoints, _check_seed(seed))
+    points = _points([expr], names, _domain(domain, names), npoints, check_integer(seed, "seed", minimum=0))
     values = _values(expr, names, points)
     scale = max([1.0] + [abs(v) for v in values if v is not None])
     variant = {"answer": to_mathjs(expr), "tex": _tex(expr), "variables": [str(s) for s in names],
@@ -444,12 +446,12 @@ def matrix(answer: Any, variables: Any = (), *, domain: Any = None, wrong: Mappi
     names = _symbols(variables) if variables not in ((), None, "") else []
     m, flat = _as_matrix(answer, "answer")
     rtol, atol = _check_tolerance(rtol, "rtol"), _check_tolerance(atol, "atol")
-    npoints = _check_count(npoints, "npoints")
+    npoints = check_integer(npoints, "npoints")
     stray = set().union(*(e.free_symbols for e in m)) - set(names)
     if stray:
         raise ValueError(f"the answer uses {sorted(map(str, stray))}, which are not among the variables "
                          f"{[str(s) for s in names]}")
-    points = _points(list(m), names, _domain(domain, names), npoints if names else 1, _check_seed(seed))
+    points = _points(list(m), names, _domain(domain, names), npoints if names else 1, check_integer(seed, "seed", minimum=0))
     values = [[_values(e, names, [p])[0] for e in m] for p in points]
     scale = max([1.0] + [abs(v) for row in values for v in row if v is not None])
     variant = {"shape": [m.cols] if flat else [m.rows, m.cols], "answer": to_mathjs(m), "tex": _tex(m),
@@ -492,21 +494,6 @@ def _as_matrix(value: Any, name: str) -> tuple[sp.Matrix, bool]:
     return m, flat
 
 
-def _check_count(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value!r}")
-    return int(value)
-
-
-def _check_seed(seed: Any) -> int:
-    """A seed for numpy's generator: a whole number, 0 or more."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be a whole number, got {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be 0 or more, got {seed!r}")
-    return int(seed)
 
 
 class Option:
@@ -612,7 +599,7 @@ def variants(make: Callable[[np.random.Generator], Question], n: int = 5, *, see
     """
     if not callable(make):
         raise TypeError(f"make must be a function of a numpy Generator, got {type(make).__name__}")
-    n, seed = _check_count(n, "n"), _check_seed(seed)
+    n, seed = check_integer(n, "n"), check_integer(seed, "seed", minimum=0)
     built = []
     images: dict[str, str] = {}
     for k in range(20 * n):  # draws that repeat an earlier variant's stem are skipped

@@ -27,14 +27,13 @@ Introduced in: Module 2, *The Sandpit* (``book/m2/sandpit.md``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral
 from typing import Any, Callable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import minimize
 
-from ._validation import as_point, as_real_array, check_callable, check_rng, check_step
+from ._validation import as_point, as_real_array, check_callable, check_integer, check_rng, check_step
 from .multivariate import gradient as _gradient
 from .multivariate import hessian as _hessian
 from .plotting import COLORS
@@ -416,20 +415,13 @@ class Landscape:
 
         Introduced in: Module 2, *The Sandpit*.
         """
-        n = _check_count(n, "n", minimum=2)
+        n = check_integer(n, "n", minimum=2)
         xs = np.linspace(0.0, PIT_SIZE, n)
         ys = xs.copy()
         x, y = np.meshgrid(xs, ys)
         return xs, ys, self._depth(x, y)
 
 
-def _check_count(n: Any, name: str, minimum: int = 1) -> int:
-    """Return ``n`` as an int if it is an integer of at least ``minimum``, else raise."""
-    if isinstance(n, bool) or not isinstance(n, Integral):
-        raise TypeError(f"{name} must be an integer, got {type(n).__name__} {n!r}")
-    if n < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {n}")
-    return int(n)
 
 
 def _gaussian(x: ArrayLike, y: ArrayLike, centre: Sequence[float], width: float) -> np.ndarray:
@@ -872,9 +864,9 @@ class Sandpit:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         self.landscape = landscape
         self.mode = mode
-        self.max_guesses = _check_count(max_guesses, "max_guesses")
+        self.max_guesses = check_integer(max_guesses, "max_guesses")
         self.win_radius = check_step(win_radius, "win_radius")
-        self.hurry_at = _check_count(hurry_at, "hurry_at")
+        self.hurry_at = check_integer(hurry_at, "hurry_at")
         self.history: list[Probe] = []
 
     def __repr__(self) -> str:

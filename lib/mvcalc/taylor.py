@@ -66,13 +66,12 @@ Introduced in: Module 4, *Power Series* (``book/m4/power-series.md``),
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import Any, Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_point, as_real_array, check_callable, check_finite_output, check_real_scalar
+from ._validation import as_point, as_real_array, check_callable, check_finite_output, check_integer, check_real_scalar
 from .multivariate import gradient, hessian, jacobian
 
 __all__ = [
@@ -152,7 +151,7 @@ def taylor_coefficients(f: Callable, a: float, n: int) -> np.ndarray:
     """
     check_callable(f)
     a = check_real_scalar(a, "a")
-    n = _check_order(n)
+    n = check_integer(n, "n", minimum=0)
     with np.errstate(all="ignore"):  # a non-finite f(a) gets a clear error just below
         centre_value = complex(_call_complex(f, np.array([a], dtype=np.complex128), "at x = a")[0])
     if not np.isfinite(centre_value):
@@ -490,11 +489,3 @@ def _value_at(f: Callable, x0: np.ndarray) -> np.ndarray:
     if value.ndim > 1:
         raise ValueError(f"f must return a scalar or a 1-D array of shape (m,), got shape {value.shape} {where}")
     return value.astype(np.float64)
-
-
-def _check_order(n: Any) -> int:
-    if isinstance(n, bool) or not isinstance(n, (Integral, np.integer)):
-        raise TypeError(f"n must be a non-negative integer, got {type(n).__name__} {n!r}")
-    if n < 0:
-        raise ValueError(f"n must be a non-negative integer, got {n!r}")
-    return int(n)

@@ -43,7 +43,8 @@ import re
 
 import numpy as np
 
-from mvcalc.sandpit import BOTTOM_DEPTH, PIT_SIZE, TOP_DEPTH, Landscape, Sandpit, _check_count
+from mvcalc._validation import check_integer
+from mvcalc.sandpit import BOTTOM_DEPTH, PIT_SIZE, TOP_DEPTH, Landscape, Sandpit
 
 from . import HTMLWidget, escape, static_text, to_json
 
@@ -135,7 +136,7 @@ def sandpit_game(
             f"hurry_at must be at most max_guesses = {rules.max_guesses}, got {rules.hurry_at}: "
             "the game would end before it says to hurry up"
         )
-    n = _check_count(grid, "grid", minimum=11)
+    n = check_integer(grid, "grid", minimum=11)
     if widget_id is not None:
         if not isinstance(widget_id, str):
             raise TypeError(f"widget_id must be a string, got {type(widget_id).__name__} {widget_id!r}")

@@ -27,6 +27,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .._validation import check_integer
 from ..taylor import taylor_coefficients
 from . import HTMLWidget, escape, static_text, to_json
 
@@ -179,11 +180,10 @@ def _check_range(value, name: str) -> tuple[float, float]:
 
 
 def _check_int(value, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}, got {value!r}")
-    return int(value)
+    n = check_integer(value, name, minimum=low)
+    if n > high:
+        raise ValueError(f"{name} must be at most {high}, got {value!r}")
+    return n
 
 
 def _as_entry(item, a: float, x_range: tuple[float, float]) -> TaylorFunction:
