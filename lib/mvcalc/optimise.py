@@ -19,7 +19,7 @@ Introduced in: Module 5, *Newton–Raphson* (``book/m5/newton-raphson.md``),
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 import scipy.optimize
