@@ -9,12 +9,11 @@ Introduced in: Module 1, *The Derivative*.
 
 from __future__ import annotations
 
-from numbers import Real
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_real_array, check_integer
+from ._validation import as_real_array, check_integer, check_real_scalar
 
 __all__ = ["sci_latex", "glue_sci", "digits_of_agreement"]
 
@@ -43,10 +42,7 @@ def sci_latex(value: float, digits: int = 1) -> str:
 
     Introduced in: Module 1, *The Derivative*.
     """
-    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
-        raise TypeError(f"value must be a real number, got {type(value).__name__} {value!r}")
-    if not np.isfinite(value):
-        raise ValueError(f"value must be finite, got {value!r}")
+    value = check_real_scalar(value, "value")
     digits = check_integer(digits, "digits", minimum=0)
     mantissa, exponent = f"{float(value):.{digits}e}".split("e")
     return rf"${mantissa} \times 10^{{{int(exponent)}}}$"
