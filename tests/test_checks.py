@@ -92,9 +92,10 @@ def test_correct_implementations_pass(name):
 
 
 def test_backprop_itself_passes_every_check():
+    # the checker's reference is backprop: this checks that each name is matched with its entry of backprop's result
     from mvcalc.nn import backprop
 
-    for l, layer in enumerate([3, 2, 1]):
+    for layer in [3, 2, 1]:
         for k, kind in enumerate("Wb"):
             func = lambda network, x, y, i=layer - 1, k=k: backprop(network, x, y)[i][k]  # noqa: E731
             assert check_jacobian(f"J_{kind}{layer}", func, trials=3, seed=5).passed
@@ -237,7 +238,11 @@ MISTAKES = [
     ("J_W2", J_W2_tanh, ["tanh derivative 1/cosh²(z⁽ˡ⁾)", "(for every layer l = 3, 2)"]),
     ("J_W2", J_W2_sigma_prime_of_a, ["applies σ′ to a⁽²⁾ instead of z⁽²⁾"]),
     ("J_b2", J_b2_no_hidden_sigma_prime, ["missing the factor σ′(z⁽²⁾) = ∂a⁽²⁾/∂z⁽²⁾"]),
-    ("J_W1", J_W1_untransposed, ["ValueError", "matmul", "1-2-2-2", "uses W⁽²⁾ in the backward pass", "δ⁽¹⁾ = (W⁽²⁾ᵀ δ⁽²⁾)"]),
+    (
+        "J_W1",
+        J_W1_untransposed,
+        ["ValueError", "matmul", "1-2-2-2", "uses W⁽²⁾ in the backward pass", "δ⁽¹⁾ = (W⁽²⁾ᵀ δ⁽²⁾)"],
+    ),
     ("J_b2", J_b2_untransposed, ["ValueError", "1-2-2-2", "uses W⁽³⁾ in the backward pass", "δ⁽²⁾ = (W⁽³⁾ᵀ δ⁽³⁾)"]),
     ("J_W3", J_W3_transposed_result, ["shape (7, 2)", "(2, 7)", "W3ᵀ", "its values are right"]),
     ("J_b1", J_b1_no_keepdims, ["shape (6,)", "(6, 1)", "keepdims=True", "its values are right"]),
@@ -249,7 +254,11 @@ MISTAKES = [
     ("J_W1", J_W1_nan, ["non-finite", "nan", "index (2, 0)"]),
     ("J_W1", J_W1_string, ["not an array of real numbers", "(6, 1)"]),
     ("J_W1", J_W1_scrambled, ["wrong values", "none of the usual mistakes", "largest discrepancy"]),
-    ("J_W3", J_W3_hard_coded_N, ["right on the assignment's data", "N = 37", "N/100 times", "a fixed 100", "N = x.size"]),
+    (
+        "J_W3",
+        J_W3_hard_coded_N,
+        ["right on the assignment's data", "N = 37", "N/100 times", "a fixed 100", "N = x.size"],
+    ),
     ("J_W3", J_W3_doubled, ["3.5 times the right value"]),
     ("J_b2", J_b2_uses_globals, ["right on the assignment's data", "not global variables"]),
 ]
@@ -265,13 +274,17 @@ def test_each_mistake_is_named(name, func, phrases):
 
 
 def test_the_functions_get_copies():
-    def J_W3_vandal(network, x, y):
-        J = J_W3(network, x, y)
-        network[2][0][...] = 0.0  # spoils its own copy only
+    def J_b3_summed_vandal(network, x, y):
+        J = J_b3_summed(network, x, y)
+        for W, _ in network:  # spoils its own copies only
+            W[...] = 0.0
         x[...] = 0.0
+        y[...] = 0.0
         return J
 
-    assert check_jacobian("J_W3", J_W3_vandal).passed
+    # the diagnosis recomputes with the trial's network and data: it names the mistake only if they are intact
+    result = check_jacobian("J_b3", J_b3_summed_vandal)
+    assert "N = 100 times too big" in result.message, result.message
 
 
 def test_trials_and_seed():
@@ -299,10 +312,14 @@ def test_check_all_prints_a_verdict_per_function(capsys):
         (lambda: check_jacobian("J_W4", J_W3), ValueError, "name must be one of J_W3, J_b3"),
         (lambda: check_jacobian("J_W3", "J_W3"), TypeError, "func must be a callable"),
         (lambda: check_jacobian("J_W3", J_W3, trials=0), ValueError, "trials must be a positive integer, got 0"),
-        (lambda: check_jacobian("J_W3", J_W3, trials=2.0), TypeError, "trials must be a positive integer, got float 2.0"),
+        (
+            lambda: check_jacobian("J_W3", J_W3, trials=2.0),
+            TypeError,
+            "trials must be a positive integer, got float 2.0",
+        ),
         (lambda: check_jacobian("J_W3", J_W3, seed=-1), ValueError, "seed must be a non-negative integer, got -1"),
         (lambda: check_all([J_W3]), TypeError, "funcs must be a dict"),
-        (lambda: check_all({"W3": J_W3}), ValueError, "name must be one of"),
+        (lambda: check_all({"W3": J_W3}), ValueError, "each key of funcs must be one of J_W3, .*, got .W3."),
         (lambda: check_all({"J_W3": None}), TypeError, r"funcs\['J_W3'\] must be a callable"),
     ],
 )

@@ -131,9 +131,7 @@ def test_default_step_has_the_shape_of_x_and_grows_with_x():
 @pytest.mark.parametrize("method", METHODS)
 def test_derivative_uses_default_step(method):
     for x in (0.3, -2.5, 40.0):
-        assert derivative(np.exp, x, method=method) == derivative(
-            np.exp, x, h=default_step(x, method), method=method
-        )
+        assert derivative(np.exp, x, method=method) == derivative(np.exp, x, h=default_step(x, method), method=method)
 
 
 # ---------------------------------------------------------------------------
@@ -343,7 +341,8 @@ def test_f_not_callable(fn):
 
 
 @pytest.mark.parametrize(
-    "x", [1 + 2j, np.array([1.0, 2j]), "1.0", True, np.array([True, False]), None, [1.0, "a"]],
+    "x",
+    [1 + 2j, np.array([1.0, 2j]), "1.0", True, np.array([True, False]), None, [1.0, "a"]],
     ids=["complex", "complex array", "str", "bool", "bool array", "None", "mixed list"],
 )
 def test_x_not_real(x):

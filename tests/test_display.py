@@ -20,8 +20,10 @@ def test_sci_latex(value, digits, expected):
     assert sci_latex(value, digits) == expected
 
 
-@pytest.mark.parametrize("value, error", [(np.nan, ValueError), (np.inf, ValueError), ("1e-8", TypeError),
-                                          (True, TypeError), (1j, TypeError)])
+@pytest.mark.parametrize(
+    "value, error",
+    [(np.nan, ValueError), (np.inf, ValueError), ("1e-8", TypeError), (True, TypeError), (1j, TypeError)],
+)
 def test_sci_latex_rejects_bad_values(value, error):
     with pytest.raises(error, match="value must be"):
         sci_latex(value)

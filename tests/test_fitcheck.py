@@ -178,7 +178,10 @@ def test_a_step_calling_an_unwritten_derivative_says_which():
         raise NotImplementedError("write me")
 
     message = verdict("steepest_step", make_step(dsig=not_yet))
-    assert message == "steepest_step calls not_yet, which is not written yet (it raised NotImplementedError): write not_yet first."
+    assert (
+        message
+        == "steepest_step calls not_yet, which is not written yet (it raised NotImplementedError): write not_yet first."
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -231,11 +234,12 @@ def test_global_variables_are_suspected_when_only_the_heights_trial_passes():
 
 def test_reader_cannot_spoil_the_data():
     def mutates(x, mu, sig):
-        value = dfdmu(x, mu, sig)
+        value = f(x, mu, sig) * (x - mu) ** 2 / sig**3  # missing the −f/σ term
         x[:] = 0
         return value
 
-    assert check_heights_function("dfdmu", mutates).passed
+    # the diagnosis recomputes with the trial's x: it names the mistake only if x is intact
+    assert "missing the term −f/σ" in verdict("dfdsig", mutates)
 
 
 def test_verdicts_are_wrapped_to_88_columns():

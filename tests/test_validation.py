@@ -19,15 +19,18 @@ def test_a_whole_number_at_or_above_the_minimum_is_returned_as_an_int(value, min
     assert got == expected and type(got) is int
 
 
-@pytest.mark.parametrize("value, minimum, error, message", [
-    (2.5, 1, TypeError, "n must be a positive integer, got float 2.5"),
-    (2.0, 1, TypeError, "n must be a positive integer, got float 2.0"),   # a float is not a count
-    (True, 1, TypeError, "n must be a positive integer, got bool True"),  # nor is a bool
-    ("3", 1, TypeError, "n must be a positive integer, got str '3'"),
-    (0, 1, ValueError, "n must be a positive integer, got 0"),
-    (-1, 0, ValueError, "n must be a non-negative integer, got -1"),
-    (10, 11, ValueError, "n must be an integer of at least 11, got 10"),
-])
+@pytest.mark.parametrize(
+    "value, minimum, error, message",
+    [
+        (2.5, 1, TypeError, "n must be a positive integer, got float 2.5"),
+        (2.0, 1, TypeError, "n must be a positive integer, got float 2.0"),  # a float is not a count
+        (True, 1, TypeError, "n must be a positive integer, got bool True"),  # nor is a bool
+        ("3", 1, TypeError, "n must be a positive integer, got str '3'"),
+        (0, 1, ValueError, "n must be a positive integer, got 0"),
+        (-1, 0, ValueError, "n must be a non-negative integer, got -1"),
+        (10, 11, ValueError, "n must be an integer of at least 11, got 10"),
+    ],
+)
 def test_anything_else_is_named_with_what_was_expected(value, minimum, error, message):
     with pytest.raises(error, match="^" + re.escape(message) + "$"):
         check_integer(value, "n", minimum)
@@ -39,6 +42,10 @@ def test_what_the_number_is_goes_in_the_message():
 
 
 def test_no_module_writes_its_own_integer_check():
-    own = {p.relative_to(LIB).as_posix() for p in LIB.rglob("*.py")
-           if p.name != "_validation.py" and re.search(r"isinstance\([^)]*(Integral|\bint\b)", p.read_text(encoding="utf8"))}
+    own = {
+        p.relative_to(LIB).as_posix()
+        for p in LIB.rglob("*.py")
+        if p.name != "_validation.py"
+        and re.search(r"isinstance\([^)]*(Integral|\bint\b)", p.read_text(encoding="utf8"))
+    }
     assert not own, f"these modules check integers themselves instead of calling check_integer: {sorted(own)}"

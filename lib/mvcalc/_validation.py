@@ -7,8 +7,9 @@ instead of a silent ``nan`` somewhere downstream.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from numbers import Integral, Real
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -28,8 +29,7 @@ def as_real_array(x: Any, name: str = "x") -> np.ndarray:
         raise TypeError(f"{name} must be a real number or array of real numbers, got {x!r}") from exc
     if arr.dtype == bool or arr.dtype.kind not in "iuf":
         raise TypeError(
-            f"{name} must be a real number or an array of real numbers, "
-            f"got {type(x).__name__} with dtype {arr.dtype}"
+            f"{name} must be a real number or an array of real numbers, got {type(x).__name__} with dtype {arr.dtype}"
         )
     arr = arr.astype(np.float64)
     if not np.all(np.isfinite(arr)):
@@ -41,9 +41,7 @@ def as_point(x: Any, name: str = "x") -> np.ndarray:
     """Convert ``x`` to a finite 1-D float64 array of shape ``(n,)`` with ``n >= 1``."""
     arr = as_real_array(x, name)
     if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(
-            f"{name} must be a 1-D array of shape (n,) with n >= 1, got shape {arr.shape}"
-        )
+        raise ValueError(f"{name} must be a 1-D array of shape (n,) with n >= 1, got shape {arr.shape}")
     return arr
 
 
@@ -57,14 +55,60 @@ def check_step(h: Any, name: str = "h") -> float:
     return h
 
 
-def check_finite_output(value: Any, where: str, fname: str = "f") -> np.ndarray:
-    """Raise ``ValueError`` if a function returned a non-finite value."""
+def call_checked(
+    func: Callable,
+    arg: Any,
+    name: str = "f",
+    *,
+    where: str | Callable[[], str] = "",
+    complex_ok: bool = False,
+    finite: bool = True,
+    scalar: bool = False,
+) -> np.ndarray:
+    """Call the reader's function and check what it returned: the one place mvcalc does this.
+
+    Calls ``func(arg)`` (on a copy of ``arg`` if it is an array, so that ``func``
+    cannot change the caller's point) under ``np.errstate(all="ignore")``: a
+    non-finite value is reported by this check, not by a numpy warning. The
+    value must be numbers (not booleans or strings), real unless
+    ``complex_ok``, finite unless ``finite=False`` (for callers that treat a
+    non-finite value as a step too far rather than a mistake), and a scalar
+    when ``scalar``. ``where`` says where the call was made, for the message:
+    a string, or a function that returns one, called only when an error is
+    raised, so that describing a large point costs nothing when all is well.
+
+    >>> call_checked(lambda x: x**2, np.array([1.0, 2.0]))
+    array([1., 4.])
+    >>> call_checked(lambda x: np.log(x - 1), 1.0, where="at x = 1")
+    Traceback (most recent call last):
+    ValueError: f returned a non-finite value -inf at x = 1
+    >>> call_checked(lambda x: x, np.ones(2), "g", scalar=True)
+    Traceback (most recent call last):
+    ValueError: g must return a scalar, got an array of shape (2,)
+    """
+    with np.errstate(all="ignore"):
+        value = func(arg.copy() if isinstance(arg, np.ndarray) else arg)
     arr = np.asarray(value)
+
+    def at() -> str:
+        text = where() if callable(where) else where
+        return f" {text}" if text else ""
+
     if arr.dtype.kind not in "iufc" or arr.dtype == bool:
-        raise TypeError(f"{fname} must return numbers, got {type(value).__name__} {value!r} {where}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{fname} returned a non-finite value {value!r} {where}")
+        raise TypeError(f"{name} must return numbers, got {type(value).__name__} {value!r}{at()}")
+    if not complex_ok and arr.dtype.kind == "c":
+        raise TypeError(f"{name} must return real values, got dtype {arr.dtype}{at()}")
+    if finite and not np.all(np.isfinite(arr)):
+        shown = repr(arr.item()) if arr.ndim == 0 else repr(value)
+        raise ValueError(f"{name} returned a non-finite value {shown}{at()}")
+    if scalar and arr.ndim != 0:
+        raise ValueError(f"{name} must return a scalar, got an array of shape {arr.shape}{at()}")
     return arr
+
+
+def describe_point(x: Any) -> str:
+    """``"at x = [...]"`` for a message, at six significant digits."""
+    return f"at x = {np.array2string(np.asarray(x), precision=6)}"
 
 
 def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:

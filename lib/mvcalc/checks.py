@@ -19,17 +19,25 @@ Introduced in: Module 3, *Try It Yourself: Backpropagation* (``book/m3/backprop-
 
 from __future__ import annotations
 
-import textwrap
-
 import itertools
-import traceback
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
 
 import numpy as np
 
 from . import nn
-from ._validation import check_callable, check_integer
+from ._checker import (
+    Assignment,
+    CheckResult,
+    Trial,
+    as_result_array,
+    call,
+    check_function,
+    check_many,
+    check_name,
+    close,
+    right_apart_from_shape,
+)
 from .datasets import heart_curve
 
 __all__ = ["NAMES", "CheckResult", "check_jacobian", "check_all"]
@@ -42,33 +50,6 @@ _SQUARE_SIZES = [1, 2, 2, 2]  # W2 and W3 square: a W used untransposed gives no
 _N_PER_TRIAL = (100, 37, 23, 64, 11)  # N varies, so a factor N cannot hide; never 1 or 2
 _OUTPUT_LAYER = len(_SIZES) - 1
 _SUP = {1: "⁽¹⁾", 2: "⁽²⁾", 3: "⁽³⁾"}
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """The verdict of :func:`check_jacobian` on one function.
-
-    Attributes
-    ----------
-    name : str
-        Which Jacobian was checked, e.g. ``"J_b2"``.
-    passed : bool
-        True if the function agrees with backpropagation on every trial.
-    message : str
-        What was found: on success, what was compared; otherwise the mistake,
-        as precisely as the checker can name it.
-
-    Introduced in: Module 3, *Try It Yourself: Backpropagation*.
-    """
-
-    name: str
-    passed: bool
-    message: str
-
-    def __str__(self) -> str:
-        verdict = "correct" if self.passed else "not right yet"
-        # wrapped, so that a verdict reads without scrolling in a notebook or on the page
-        return textwrap.fill(f"{self.name}: {verdict}. {self.message}", width=88, subsequent_indent="    ")
 
 
 # ---------------------------------------------------------------------------
@@ -102,36 +83,36 @@ class _Mistakes:
         kinds = {kind for _, kind in self.sigma_prime}
         return len(kinds) + bool(self.untransposed) + (self.sign < 0) + (self.n_power != 0) + (self.two != 1)
 
+    def factor(self, n_examples: int) -> float:
+        """The constant the mistakes of sign, 1/N and 2 multiply the Jacobian by."""
+        return self.sign * self.two * float(n_examples) ** self.n_power
+
+
+# What stands where σ′(z⁽ˡ⁾) belongs, for each mistake of _SIGMA_PRIME_MISTAKES: a function g(z, a) of
+# nn.backprop_variant, so that every hypothesis is computed by nn's own backpropagation.
+_SIGMA_PRIME_FACTORS = {
+    "missing": lambda z, a: 1.0,
+    "sigma": lambda z, a: a,
+    "of_a": lambda z, a: nn.d_sigmoid(a),
+    "tanh": lambda z, a: nn.d_tanh(z),
+}
+
 
 def _parse(name: str) -> tuple[str, int]:
-    if not isinstance(name, str) or name not in NAMES:
-        raise ValueError(f"name must be one of {', '.join(NAMES)}, got {name!r}")
+    """The kind ("W" or "b") and the layer of a Jacobian's name, such as ("W", 3) for "J_W3"."""
+    check_name(name, NAMES)
     return name[2], int(name[3])
 
 
-def _jacobian(network: nn.Network, x: np.ndarray, y: np.ndarray, kind: str, layer: int, m: _Mistakes) -> np.ndarray:
-    """The Jacobian ``kind`` (W or b) of ``layer``, computed with the mistakes ``m`` (none: the right one)."""
-    zs, activations = nn.feed_forward(network, x)
-    n_examples = x.shape[1]
-    n_layers = len(network)
-    wrong = dict(m.sigma_prime)
+def _pick(gradients: nn.Network, kind: str, layer: int) -> np.ndarray:
+    """The Jacobian ``kind`` (W or b) of ``layer`` from what :func:`mvcalc.nn.backprop` returns."""
+    return gradients[layer - 1][0 if kind == "W" else 1]
 
-    def sigma_prime(l: int) -> np.ndarray | float:
-        z, a = zs[l - 1], activations[l]
-        return {
-            None: lambda: nn.d_sigmoid(z),
-            "missing": lambda: 1.0,
-            "sigma": lambda: a,
-            "of_a": lambda: nn.d_sigmoid(a),
-            "tanh": lambda: nn.d_tanh(z),
-        }[wrong.get(l)]()
 
-    delta = 2.0 * (activations[-1] - y) * sigma_prime(n_layers)
-    for l in range(n_layers, layer, -1):
-        W = network[l - 1][0]
-        delta = ((W if l in m.untransposed else W.T) @ delta) * sigma_prime(l - 1)
-    J = delta @ activations[layer - 1].T if kind == "W" else delta.sum(axis=1, keepdims=True)
-    return m.sign * m.two * float(n_examples) ** m.n_power * J / n_examples
+def _structural(network: nn.Network, x: np.ndarray, y: np.ndarray, kind: str, layer: int, m: _Mistakes) -> np.ndarray:
+    """The Jacobian with the σ′ and transpose mistakes of ``m`` (not its constant factor), by nn's backpropagation."""
+    sigma_prime = {l: _SIGMA_PRIME_FACTORS[what] for l, what in m.sigma_prime}
+    return _pick(nn.backprop_variant(network, x, y, sigma_prime=sigma_prime, untransposed=m.untransposed), kind, layer)
 
 
 def _hypotheses(layer: int, untransposed_possible: bool) -> list[_Mistakes]:
@@ -202,60 +183,29 @@ def _describe(m: _Mistakes, kind: str, name: str, n_examples: int) -> str:
     return f"{name} has {len(parts)} mistakes: it " + "; it ".join(parts) + "."
 
 
-def _close(received: np.ndarray, expected: np.ndarray) -> bool:
-    scale = float(np.max(np.abs(expected), initial=0.0))
-    return bool(np.allclose(received, expected, rtol=1e-6, atol=1e-9 * scale + 1e-15))
-
-
 # ---------------------------------------------------------------------------
-# Running the reader's function
+# The trials and the diagnosis
 # ---------------------------------------------------------------------------
 
 
-def _trial(index: int, seed: int) -> tuple[nn.Network, np.ndarray, np.ndarray, str]:
+def _trial(index: int, seed: int, name: str) -> Trial:
     """Trial 0 is the assignment itself; the others are random networks and data."""
     rng = np.random.default_rng([seed, index])
     if index == 0:
         x, y = heart_curve(100)
-        return nn.init_network(_SIZES, rng), x, y, "the assignment's data (heart curve, N = 100)"
-    n = _N_PER_TRIAL[index % len(_N_PER_TRIAL)] + 10 * (index // len(_N_PER_TRIAL))
-    x = rng.uniform(0.0, 1.0, size=(1, n))
-    y = rng.uniform(0.05, 0.95, size=(2, n))
-    return nn.init_network(_SIZES, rng, scale=1.0), x, y, f"random network and data, N = {n}"
+        network, about = nn.init_network(_SIZES, rng), "the assignment's data (heart curve, N = 100)"
+    else:
+        n = _N_PER_TRIAL[index % len(_N_PER_TRIAL)] + 10 * (index // len(_N_PER_TRIAL))
+        x = rng.uniform(0.0, 1.0, size=(1, n))
+        y = rng.uniform(0.05, 0.95, size=(2, n))
+        network, about = nn.init_network(_SIZES, rng, scale=1.0), f"random network and data, N = {n}"
+    return Trial((network, x, y), _pick(nn.backprop(network, x, y), *_parse(name)), about)
 
 
-def _call(func: Callable, network: nn.Network, x: np.ndarray, y: np.ndarray) -> tuple[Any, BaseException | None, str]:
-    """Call the reader's function on copies; return (result, exception, where it was raised)."""
-    copies = [(W.copy(), b.copy()) for W, b in network]
-    try:
-        return func(copies, x.copy(), y.copy()), None, ""
-    except Exception as exc:  # the reader's code may raise anything: report it
-        frames = traceback.extract_tb(exc.__traceback__)[1:]  # drop this function's own frame
-        code = getattr(func, "__code__", None)
-        own = [f for f in frames if code is not None and f.filename == code.co_filename]
-        frame = (own or frames or [None])[-1]
-        where = f" (line {frame.lineno}: {frame.line.strip()})" if frame is not None and frame.line else ""
-        return None, exc, where
-
-
-def _as_result_array(value: Any, name: str, expected_shape: tuple[int, ...]) -> tuple[np.ndarray | None, str]:
-    """The reader's result as a float array, or a message saying why it is not one."""
-    if value is None:
-        return None, f"{name} returned None: is the `return` statement missing?"
-    try:
-        arr = np.asarray(value)
-    except Exception:  # e.g. a ragged list
-        arr = np.asarray(None)
-    if arr.dtype == bool or arr.dtype.kind not in "iuf":
-        return None, (
-            f"{name} returned {type(value).__name__} {value!r:.60}, not an array of real numbers; "
-            f"it should return an array of shape {expected_shape}."
-        )
-    return arr.astype(np.float64), ""
-
-
-def _shape_message(arr: np.ndarray, name: str, kind: str, layer: int, expected: np.ndarray, n_examples: int) -> str:
+def _shape_message(arr: np.ndarray, trial: Trial, name: str) -> str:
     """Say what is wrong with the shape, and whether the numbers inside are right."""
+    kind, layer = _parse(name)
+    expected, n_examples = trial.expected, trial.args[1].shape[1]
     param = f"{kind}{layer}"
     got, want = arr.shape, expected.shape
     text = f"{name} has shape {got}, but it must have the shape of {param}, {want}"
@@ -278,9 +228,7 @@ def _shape_message(arr: np.ndarray, name: str, kind: str, layer: int, expected: 
         text += "; it was summed over axis 0 (the units) instead of axis 1 (the examples)"
     elif arr.size == 1:
         text += "; it was summed over everything: sum over axis 1 (the examples) only"
-    if fixed is not None:
-        text += ". Apart from the shape, its values are right" if _close(fixed, expected) else ""
-    return text + "."
+    return text + right_apart_from_shape(fixed, expected) + "."
 
 
 def _diagnose(
@@ -288,27 +236,62 @@ def _diagnose(
 ) -> str | None:
     """Name the simplest hypothesis that reproduces ``values``, or None."""
     kind, layer = _parse(name)
+    structural = {}  # one backward pass for each σ′ and transpose mistake, whatever the constant factor
     for m in _hypotheses(layer, untransposed_possible):
-        if _close(values, _jacobian(network, x, y, kind, layer, m)):
+        key = _Mistakes(m.sigma_prime, m.untransposed)
+        if key not in structural:
+            structural[key] = _structural(network, x, y, kind, layer, key)
+        if close(values, m.factor(x.shape[1]) * structural[key]):
             return _describe(m, kind, name, x.shape[1])
     return None
 
 
-def _wrong_values(values: np.ndarray, expected: np.ndarray, name: str, about: str) -> str:
-    diff = np.abs(values - expected)
-    index = tuple(int(i) for i in np.unravel_index(np.argmax(diff), diff.shape))
-    text = (
-        f"{name} has the right shape but wrong values, and they match none of the usual mistakes "
-        "(a missing or wrong σ′, a sign, the 1/N or the 2 of the cost). "
-        f"The largest discrepancy is at index {index}: got {values[index]:.6g}, expected {expected[index]:.6g} "
-        f"(on {about})"
-    )
-    denominator = float(np.vdot(expected, expected))
-    if denominator > 0:
-        c = float(np.vdot(values, expected)) / denominator
-        if _close(values, c * expected):
-            text += f". All of it is {c:.6g} times the right value: look for a wrong constant factor"
-    return text + "."
+def _explain(values: np.ndarray, trial: Trial, index: int, name: str) -> str | None:
+    """The mistake that reproduces wrong values of the right shape, or None."""
+    network, x, y = trial.args
+    found = _diagnose(values, network, x, y, name, untransposed_possible=False)
+    if found is None and index > 0 and close(values, x.shape[1] / _N_PER_TRIAL[0] * trial.expected):
+        found = (
+            f"{name} is right on the assignment's data but not on {trial.about}: there it is "
+            f"N/{_N_PER_TRIAL[0]} times the right value, so it divides by a fixed {_N_PER_TRIAL[0]} "
+            "instead of by N = x.size."
+        )
+    return found
+
+
+def _exception_note(name: str, func: Callable, exc: BaseException, seed: int) -> str:
+    """For a shape error in a hidden layer's Jacobian, test the untransposed-W hypothesis on square matrices."""
+    kind, layer = _parse(name)
+    if layer == _OUTPUT_LAYER or not isinstance(exc, ValueError):
+        return ""
+    rng = np.random.default_rng([seed, 999])
+    network = nn.init_network(_SQUARE_SIZES, rng, scale=1.0)
+    x = rng.uniform(0.0, 1.0, size=(1, 20))
+    y = rng.uniform(0.05, 0.95, size=(2, 20))
+    value, again, _ = call(func, (network, x, y))
+    values, _ = as_result_array(value, name, ()) if again is None else (None, "")
+    expected = _pick(nn.backprop(network, x, y), kind, layer)
+    if values is None or values.shape != expected.shape or not np.all(np.isfinite(values)):
+        return ""
+    found = _diagnose(values, network, x, y, name, untransposed_possible=True)
+    return "" if found is None else f" On a 1-2-2-2 network, where W⁽²⁾ and W⁽³⁾ are square, it runs, and: {found}"
+
+
+_ASSIGNMENT = Assignment(
+    names=NAMES,
+    trial=_trial,
+    shape_message=_shape_message,
+    diagnose=_explain,
+    reference=dict.fromkeys(NAMES, "backpropagation"),
+    usual=dict.fromkeys(NAMES, "a missing or wrong σ′, a sign, the 1/N or the 2 of the cost"),
+    first="the assignment's data",
+    others=("random network and data set", "random networks and data sets"),
+    globals_hint=(
+        "It was right on the assignment's data, so check that the function uses its arguments "
+        "network, x and y, not global variables."
+    ),
+    exception_note=_exception_note,
+)
 
 
 def check_jacobian(name: str, func: Callable, *, trials: int = 5, seed: int = 0) -> CheckResult:
@@ -333,8 +316,9 @@ def check_jacobian(name: str, func: Callable, *, trials: int = 5, seed: int = 0)
     the :math:`1/N` missing or applied twice (summing instead of averaging
     over the examples), the factor 2 missing or doubled, a weight matrix used
     where its transpose belongs (tested on a 1-2-2-2 network, where that gives
-    no shape error), and combinations of two. Otherwise it reports the largest
-    discrepancy and where it is.
+    no shape error), and combinations of two, each computed by
+    :func:`mvcalc.nn.backprop_variant`, backpropagation with that mistake made
+    on purpose. Otherwise it reports the largest discrepancy and where it is.
 
     Parameters
     ----------
@@ -391,77 +375,7 @@ def check_jacobian(name: str, func: Callable, *, trials: int = 5, seed: int = 0)
 
     Introduced in: Module 3, *Try It Yourself: Backpropagation*.
     """
-    kind, layer = _parse(name)
-    check_callable(func, "func")
-    trials = check_integer(trials, "trials")
-    seed = check_integer(seed, "seed", minimum=0)
-
-    for index in range(trials):
-        network, x, y, about = _trial(index, seed)
-        expected = _jacobian(network, x, y, kind, layer, _Mistakes())
-        value, exc, where = _call(func, network, x, y)
-        if exc is not None:
-            return CheckResult(name, False, _exception_message(name, func, exc, where, about, kind, layer, seed))
-        values, problem = _as_result_array(value, name, expected.shape)
-        if values is None:
-            return CheckResult(name, False, problem)
-        if values.shape != expected.shape:
-            return CheckResult(name, False, _shape_message(values, name, kind, layer, expected, x.shape[1]))
-        if not np.all(np.isfinite(values)):
-            bad = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
-            return CheckResult(
-                name, False, f"{name} returned a non-finite value, {values[bad]}, at index {bad} (on {about})."
-            )
-        if _close(values, expected):
-            continue
-        found = _diagnose(values, network, x, y, name, untransposed_possible=False)
-        if found is not None:
-            message = f"{found} (Found on {about}.)"
-        elif index > 0 and _close(values, x.shape[1] / _N_PER_TRIAL[0] * expected):
-            message = (
-                f"{name} is right on the assignment's data but not on {about}: there it is "
-                f"N/{_N_PER_TRIAL[0]} times the right value, so it divides by a fixed {_N_PER_TRIAL[0]} "
-                "instead of by N = x.size."
-            )
-        else:
-            message = _wrong_values(values, expected, name, about)
-            if index > 0:
-                message += (
-                    " It was right on the assignment's data, so check that the function uses its arguments "
-                    "network, x and y, not global variables."
-                )
-        return CheckResult(name, False, message)
-
-    others = trials - 1
-    what = "the assignment's data" + (
-        f" and {others} random network{'s' if others > 1 else ''} and data set{'s' if others > 1 else ''}"
-        if others
-        else ""
-    )
-    plural = "s" if trials > 1 else ""
-    return CheckResult(name, True, f"It agrees with backpropagation on all {trials} trial{plural} ({what}).")
-
-
-def _exception_message(
-    name: str, func: Callable, exc: BaseException, where: str, about: str, kind: str, layer: int, seed: int
-) -> str:
-    """Report the reader's exception; for a shape error, test the untransposed-W hypothesis."""
-    if isinstance(exc, NotImplementedError):
-        return f"{name} is not written yet (it raised NotImplementedError{': ' + str(exc) if str(exc) else ''})."
-    text = f"{name} raised {type(exc).__name__}: {exc}{where} (on {about})."
-    if layer < _OUTPUT_LAYER and isinstance(exc, ValueError):
-        rng = np.random.default_rng([seed, 999])
-        network = nn.init_network(_SQUARE_SIZES, rng, scale=1.0)
-        x = rng.uniform(0.0, 1.0, size=(1, 20))
-        y = rng.uniform(0.05, 0.95, size=(2, 20))
-        value, again, _ = _call(func, network, x, y)
-        values, _ = _as_result_array(value, name, ()) if again is None else (None, "")
-        expected = _jacobian(network, x, y, kind, layer, _Mistakes())
-        if values is not None and values.shape == expected.shape and np.all(np.isfinite(values)):
-            found = _diagnose(values, network, x, y, name, untransposed_possible=True)
-            if found is not None:
-                text += f" On a 1-2-2-2 network, where W⁽²⁾ and W⁽³⁾ are square, it runs, and: {found}"
-    return text
+    return check_function(_ASSIGNMENT, name, func, trials, seed)
 
 
 def check_all(funcs: Mapping[str, Callable], *, trials: int = 5, seed: int = 0) -> dict[str, CheckResult]:
@@ -503,15 +417,4 @@ def check_all(funcs: Mapping[str, Callable], *, trials: int = 5, seed: int = 0) 
 
     Introduced in: Module 3, *Try It Yourself: Backpropagation*.
     """
-    if not isinstance(funcs, Mapping):
-        raise TypeError(f"funcs must be a dict mapping names such as 'J_W3' to functions, got {type(funcs).__name__}")
-    for key, func in funcs.items():
-        _parse(key)
-        check_callable(func, f"funcs[{key!r}]")
-    results = {}
-    for key in sorted(funcs, key=NAMES.index):
-        results[key] = check_jacobian(key, funcs[key], trials=trials, seed=seed)
-        print(results[key])
-    if len(results) > 1:
-        print(f"{sum(r.passed for r in results.values())} of {len(results)} correct.")
-    return results
+    return check_many(_ASSIGNMENT, funcs, trials=trials, seed=seed)

@@ -108,7 +108,6 @@ def heart_curve(n: int = 100) -> tuple[np.ndarray, np.ndarray]:
     return t[None, :], y
 
 
-
 def heights() -> tuple[np.ndarray, np.ndarray]:
     """The heights data of the Fitting-the-distribution-of-heights assignment: a histogram as a density.
 

@@ -17,12 +17,12 @@ Introduced in: Module 1, *The Derivative* (``book/m1/derivative.md``).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_real_array, check_callable, check_finite_output, check_step
+from ._validation import as_real_array, call_checked, check_callable, check_step
 
 __all__ = ["derivative", "secant_slope", "default_step", "METHODS"]
 
@@ -82,9 +82,7 @@ def default_step(x: ArrayLike, method: str = "central") -> np.ndarray | float:
     return h if h.ndim else float(h)
 
 
-def derivative(
-    f: Callable, x: ArrayLike, *, h: float | None = None, method: str = "central"
-) -> np.ndarray | float:
+def derivative(f: Callable, x: ArrayLike, *, h: float | None = None, method: str = "central") -> np.ndarray | float:
     """Derivative of a function of one variable by a finite difference.
 
     .. math::
@@ -236,9 +234,7 @@ def _check_method(method: str) -> str:
 
 def _call(f: Callable, x: np.ndarray, shape: tuple, where: str, complex_ok: bool = False) -> np.ndarray:
     """Evaluate ``f`` at ``x`` and check that it returned finite values of ``shape``."""
-    value = check_finite_output(f(x), where)
-    if np.iscomplexobj(value) and not complex_ok:
-        raise TypeError(f"f must return real values, got dtype {value.dtype} {where}")
+    value = call_checked(f, x, where=where, complex_ok=complex_ok)
     if value.shape != shape:
         if value.ndim == 0:  # a constant function: broadcast its value
             return np.broadcast_to(value, shape)

@@ -9,7 +9,6 @@ Introduced in: Module 1, *The Derivative*.
 
 from __future__ import annotations
 
-
 import numpy as np
 from numpy.typing import ArrayLike
 

@@ -14,12 +14,12 @@ Introduced in: Module 2, *The Jacobian* (``book/m2/jacobian.md``) and
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_point, check_callable, check_finite_output, check_step
+from ._validation import as_point, call_checked, check_callable, check_step, describe_point
 
 __all__ = ["gradient", "jacobian", "hessian"]
 
@@ -41,17 +41,16 @@ def _steps(x: np.ndarray, h: float | None, power: float) -> np.ndarray:
 
 def _evaluate(f: Callable, point: np.ndarray, scalar: bool) -> np.ndarray:
     """Call ``f`` on a copy of ``point``; check the result is finite and of the right kind."""
-    where = f"at x = {np.array2string(point, precision=6)}"
-    value = check_finite_output(f(point.copy()), where)
-    if np.iscomplexobj(value):
-        raise TypeError(f"f must return real values, got dtype {value.dtype} {where}")
+    value = call_checked(f, point, where=lambda: describe_point(point))
     if scalar and value.ndim != 0:
         raise ValueError(
-            f"f must return a scalar, got an array of shape {value.shape} {where}; "
+            f"f must return a scalar, got an array of shape {value.shape} {describe_point(point)}; "
             "for a vector-valued function use jacobian"
         )
     if not scalar and value.ndim > 1:
-        raise ValueError(f"f must return a scalar or a 1-D array of shape (m,), got shape {value.shape} {where}")
+        raise ValueError(
+            f"f must return a scalar or a 1-D array of shape (m,), got shape {value.shape} {describe_point(point)}"
+        )
     return value.astype(np.float64)
 
 

@@ -6,6 +6,21 @@ The Taylor series of a well-behaved function about a point :math:`a` is
 
     f(x) = \\sum_{k=0}^{\\infty} c_k (x - a)^k, \\qquad c_k = \\frac{f^{(k)}(a)}{k!}.
 
+**Two paths.** The module computes derivatives in two ways, and each function
+says which it takes:
+
+- the *plain path*, for orders 1 and 2: :func:`linearise` and
+  :func:`quadratic_model` take the Jacobian and the Hessian from
+  :func:`mvcalc.gradient`, :func:`mvcalc.jacobian` and :func:`mvcalc.hessian`,
+  the central differences of Module 2. It works for any real function of
+  several variables, and it is the path to read first;
+- the *advanced path*, for any order of one variable: :func:`taylor_coefficients`
+  (and :func:`taylor_polynomial`, built on it) uses the Cauchy integral formula
+  and the FFT, below. It needs ``f`` analytic and vectorised over complex
+  numbers, and it is used whenever coefficients beyond the second are asked
+  for, where differences have no correct digits left. The rest of this
+  docstring explains it; the code of this path is marked *advanced path* too.
+
 **Why not finite differences?** A :math:`k`-th difference divides by :math:`h^k`,
 so its round-off grows like :math:`\\varepsilon |f| / h^k`: by :math:`k = 5` or so
 no step :math:`h` leaves any correct digits. Instead this module uses the
@@ -66,12 +81,14 @@ Introduced in: Module 4, *Power Series* (``book/m4/power-series.md``),
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_point, as_real_array, check_callable, check_finite_output, check_integer, check_real_scalar
+from ._validation import as_point, as_real_array, call_checked, check_callable, check_integer, check_real_scalar
 from .multivariate import gradient, hessian, jacobian
 
 __all__ = [
@@ -82,6 +99,12 @@ __all__ = [
     "quadratic_model",
     "LocalModel",
 ]
+
+# ---------------------------------------------------------------------------
+# The advanced path: Taylor coefficients of any order by the Cauchy integral
+# formula, computed with the FFT (see the module docstring). The plain path,
+# for orders 1 and 2 by finite differences, is linearise and quadratic_model below.
+# ---------------------------------------------------------------------------
 
 _EPS = np.finfo(np.float64).eps
 
@@ -105,6 +128,11 @@ def taylor_coefficients(f: Callable, a: float, n: int) -> np.ndarray:
     The sum is a discrete Fourier transform of :math:`f` sampled on a circle of
     radius :math:`r` about :math:`a`. The module docstring explains how
     :math:`r` and :math:`M` are chosen.
+
+    This is the module's *advanced path*, used for coefficients of any order.
+    For a first or second derivative of a function of several variables, the
+    plain path is :func:`linearise` or :func:`quadratic_model` (finite
+    differences, no complex numbers needed).
 
     Parameters
     ----------
@@ -186,7 +214,7 @@ def taylor_coefficients(f: Callable, a: float, n: int) -> np.ndarray:
 
 
 def _radii(a: float, n: int) -> np.ndarray:
-    """The candidate radii 2**(j/2), from about 1e-6 up to 2 max(1, n, |a|)."""
+    """Advanced path: the candidate radii 2**(j/2), from about 1e-6 up to 2 max(1, n, |a|)."""
     largest = np.log2(2 * max(1.0, n, abs(a)))
     return 2.0 ** (np.arange(-40, 2 * np.ceil(largest) + 1) / 2)
 
@@ -194,7 +222,7 @@ def _radii(a: float, n: int) -> np.ndarray:
 def _coefficients_on_circle(
     f: Callable, a: float, r: float, points: int, n: int
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Coefficients c_0..c_n from the FFT of f on the circle |z - a| = r, and their estimated errors.
+    """Advanced path: coefficients c_0..c_n from the FFT of f on the circle |z - a| = r, and their errors.
 
     Returns ``None`` if the circle fails the analyticity test: f is not finite
     on it, or its Fourier coefficients c_j r^j have not died away by j = M/2.
@@ -226,8 +254,12 @@ def _show(z: complex) -> str:
 def _call_complex(f: Callable, z: np.ndarray, where: str) -> np.ndarray:
     """Evaluate ``f`` at complex points; check it accepted them and kept the imaginary part."""
     try:
-        value = f(z)
-    except TypeError as exc:
+        with warnings.catch_warnings():
+            # numpy < 2.3 only warns when math.exp and friends turn an array into a scalar:
+            # treat the warning as the error it later becomes
+            warnings.simplefilter("error", DeprecationWarning)
+            value = f(z)
+    except (TypeError, DeprecationWarning) as exc:
         raise TypeError(
             "taylor_coefficients needs f to accept complex input (use numpy functions such as "
             f"np.sin, not math.sin or np.floor); f raised: {exc}"
@@ -292,6 +324,11 @@ def taylor_polynomial(f: Callable, a: float, n: int) -> TaylorPolynomial:
 
         p_n(x) = \\sum_{k=0}^{n} \\frac{f^{(k)}(a)}{k!} (x - a)^k
 
+    It takes the *advanced path*: the coefficients come from
+    :func:`taylor_coefficients` (Cauchy integral formula and FFT), so ``f``
+    must accept complex input. For order 1 or 2 of any real function,
+    :func:`linearise` and :func:`quadratic_model` are the plain path.
+
     Parameters
     ----------
     f : callable
@@ -324,6 +361,12 @@ def taylor_polynomial(f: Callable, a: float, n: int) -> TaylorPolynomial:
     Introduced in: Module 4, *Power Series*.
     """
     return TaylorPolynomial(taylor_coefficients(f, a, n), a)
+
+
+# ---------------------------------------------------------------------------
+# The plain path: first- and second-order models of functions of several
+# variables, from the finite-difference derivatives of mvcalc.multivariate.
+# ---------------------------------------------------------------------------
 
 
 class LocalModel:
@@ -384,7 +427,8 @@ def linearise(f: Callable, x0: ArrayLike) -> LocalModel:
 
     The Jacobian comes from :func:`mvcalc.jacobian` (for scalar ``f``, the
     gradient from :func:`mvcalc.gradient`). The error is
-    :math:`O(\\lVert x - x_0 \\rVert^2)`.
+    :math:`O(\\lVert x - x_0 \\rVert^2)`. This is the module's *plain path*:
+    central differences, for any real ``f``; no complex numbers, no FFT.
 
     Parameters
     ----------
@@ -437,7 +481,9 @@ def quadratic_model(f: Callable, x0: ArrayLike) -> LocalModel:
 
     The gradient and Hessian come from :func:`mvcalc.gradient` and
     :func:`mvcalc.hessian`. The error is :math:`O(\\lVert x - x_0 \\rVert^3)`.
-    Near a minimum the model is a paraboloid; near a saddle, a saddle.
+    Near a minimum the model is a paraboloid; near a saddle, a saddle. This is
+    the module's *plain path*, like :func:`linearise`: central differences, for
+    any real ``f``.
 
     Parameters
     ----------
@@ -483,9 +529,7 @@ def quadratic_model(f: Callable, x0: ArrayLike) -> LocalModel:
 
 def _value_at(f: Callable, x0: np.ndarray) -> np.ndarray:
     where = f"at x0 = {np.array2string(x0, precision=6)}"
-    value = check_finite_output(f(x0.copy()), where)
-    if np.iscomplexobj(value):
-        raise TypeError(f"f must return real values, got dtype {value.dtype} {where}")
+    value = call_checked(f, x0, where=where)
     if value.ndim > 1:
         raise ValueError(f"f must return a scalar or a 1-D array of shape (m,), got shape {value.shape} {where}")
     return value.astype(np.float64)
