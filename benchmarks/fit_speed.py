@@ -98,19 +98,19 @@ def main():
     x, y = heights()
     lm = levenberg_marquardt(gaussian, gaussian_jacobian, P0, x, y)
     gn = gauss_newton(gaussian, gaussian_jacobian, P0, x, y)
-    sd_long = steepest_descent_fit(gaussian, gaussian_jacobian, P0, x, y, step=STEP, iterations=CAP)
+    sd_long = steepest_descent_fit(gaussian, gaussian_jacobian, P0, x, y, step=STEP, maxiter=CAP)
     cf_num = scipy.optimize.curve_fit(gaussian, x, y, p0=P0, full_output=True)
     cf_jac = scipy.optimize.curve_fit(gaussian, x, y, p0=P0, jac=gaussian_jacobian, full_output=True)
     chi2_of = lambda p: mvcalc.chi_squared(y, gaussian(x, *p))  # noqa: E731
-    best = min(lm.fun, gn.fun, sd_long.chi2.min(), chi2_of(cf_num[0]), chi2_of(cf_jac[0]))
+    best = min(lm.fun, gn.fun, sd_long.history.fun.min(), chi2_of(cf_num[0]), chi2_of(cf_jac[0]))
 
-    sd_needed = first_within(sd_long.chi2, best)
+    sd_needed = first_within(sd_long.history.fun, best)
     sd_steps = max(sd_needed if sd_needed is not None else CAP, 1)
-    sd = steepest_descent_fit(gaussian, gaussian_jacobian, P0, x, y, step=STEP, iterations=sd_steps)
+    sd = steepest_descent_fit(gaussian, gaussian_jacobian, P0, x, y, step=STEP, maxiter=sd_steps)
 
     seconds = median_times(
         {
-            "sd": lambda: steepest_descent_fit(gaussian, gaussian_jacobian, P0, x, y, step=STEP, iterations=sd_steps),
+            "sd": lambda: steepest_descent_fit(gaussian, gaussian_jacobian, P0, x, y, step=STEP, maxiter=sd_steps),
             "lm": lambda: levenberg_marquardt(gaussian, gaussian_jacobian, P0, x, y),
             "gn": lambda: gauss_newton(gaussian, gaussian_jacobian, P0, x, y),
             "cf_num": lambda: scipy.optimize.curve_fit(gaussian, x, y, p0=P0),
@@ -126,7 +126,7 @@ def main():
         ("gn", "mvcalc.gauss_newton", gauss_newton, gn),
     ]:
         # iterations (trial steps, accepted or rejected) until χ² first reached the optimum
-        accepted = first_within(res.chi2, best)
+        accepted = first_within(res.history.fun, best)
         trial = _iterations_until_accepted(fit, x, y, accepted) if accepted is not None else None
         rows.append((name, str(trial), str(res.nit), f"{res.nfev} / {res.njev}", seconds[key], res.fun))
     for key, name, out in [
@@ -136,8 +136,10 @@ def main():
         info = out[2]
         rows.append((name, "-", "-", f"{info['nfev']} / {info.get('njev', 0)}", seconds[key], chi2_of(out[0])))
 
-    print(f"heights fit from (mu, sigma) = {P0}; optimum: chi2 = {best:.6e} at "
-          f"mu = {lm.x[0]:.4f} cm, sigma = {lm.x[1]:.4f} cm; 'reached' means chi2 within {RELATIVE:g} of it")
+    print(
+        f"heights fit from (mu, sigma) = {P0}; optimum: chi2 = {best:.6e} at "
+        f"mu = {lm.x[0]:.4f} cm, sigma = {lm.x[1]:.4f} cm; 'reached' means chi2 within {RELATIVE:g} of it"
+    )
     print(f"numpy {np.__version__}, scipy {scipy.__version__}; median of {REPEATS} timings\n")
     header = (
         f"{'method':32s} {'iterations to optimum':>21s} {'stops after':>11s} {'model/jac calls':>15s} "
@@ -151,11 +153,11 @@ def main():
 
 
 def _iterations_until_accepted(fit, x, y, accepted):
-    """The smallest max_iter with which ``fit`` has made ``accepted`` accepted steps."""
-    for max_iter in range(1, 1000):
-        res = fit(gaussian, gaussian_jacobian, P0, x, y, max_iter=max_iter)
-        if len(res.path) - 1 >= accepted:
-            return max_iter
+    """The smallest maxiter with which ``fit`` has made ``accepted`` accepted steps."""
+    for maxiter in range(1, 1000):
+        res = fit(gaussian, gaussian_jacobian, P0, x, y, maxiter=maxiter)
+        if len(res.history.x) - 1 >= accepted:
+            return maxiter
     return None  # pragma: no cover
 
 

@@ -68,7 +68,7 @@ def time_mvcalc(network, x, y, iterations: int) -> float:
     """Steps per second of one run of mvcalc.nn.train."""
     rng = np.random.default_rng(1)
     start = time.perf_counter()
-    nn.train(network, x, y, iterations=iterations, step=STEP, noise=NOISE, rng=rng)
+    nn.train(network, x, y, maxiter=iterations, step=STEP, noise=NOISE, rng=rng)
     return iterations / (time.perf_counter() - start)
 
 
@@ -110,7 +110,7 @@ def median_rate(timer, network, x, y, iterations: int) -> float:
 
 def check_same_training(network, x, y) -> None:
     """Without noise both must follow the same path: compare the costs after 50 steps."""
-    ours = nn.train(network, x, y, iterations=50, step=STEP).costs
+    ours = nn.train(network, x, y, maxiter=50, step=STEP).history.fun
     params = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for layer in network for p in layer]
     xt, yt = torch.tensor(x), torch.tensor(y)
     for _ in range(50):

@@ -284,6 +284,6 @@ def test_exercise_noise_uphill_probability(noise, probability):
 def test_training_lowers_the_cost_with_the_assignment_settings():
     """The chapter trains with step 7 and noise 1; a short run already lowers the cost tenfold."""
     network, x, y = assignment()
-    result = mvcalc.nn.train(network, x, y, iterations=2000, step=7.0, noise=1.0, rng=np.random.default_rng(4))
+    result = mvcalc.nn.train(network, x, y, maxiter=2000, step=7.0, noise=1.0, rng=np.random.default_rng(4))
     assert result.success
-    assert result.fun < result.costs[0] / 10
+    assert result.fun < result.history.fun[0] / 10

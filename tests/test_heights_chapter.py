@@ -105,9 +105,10 @@ def test_end_point_agrees_with_curve_fit_and_levenberg_marquardt():
 
 
 def test_library_steepest_descent_takes_the_same_path():
-    fit = mvcalc.steepest_descent_fit(mvcalc.gaussian, mvcalc.gaussian_jacobian, list(START), X, Y,
-                                      step=AGGRESSION, iterations=ITERATIONS)
-    assert np.allclose(fit.path, descent(), rtol=1e-10, atol=0)
+    fit = mvcalc.steepest_descent_fit(
+        mvcalc.gaussian, mvcalc.gaussian_jacobian, list(START), X, Y, step=AGGRESSION, maxiter=ITERATIONS
+    )
+    assert np.allclose(fit.history.x, descent(), rtol=1e-10, atol=0)
 
 
 def test_aggression_exercise_claims():

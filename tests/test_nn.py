@@ -88,6 +88,8 @@ SYMPY = {
 def test_the_sympy_references_are_the_derivatives():
     assert sp.simplify(sp.diff(sp.tanh(_z), _z) - SYMPY[d_tanh]) == 0
     assert sp.simplify(SYMPY[d_sigmoid] - SYMPY[sigmoid] * (1 - SYMPY[sigmoid])) == 0
+
+
 POINTS = [-700.0, -100.0, -36.5, -20.0, -3.0, -1.0, -1e-8, 0.0, 1e-8, 0.5, 2.0, 19.0, 40.0, 300.0, 700.0]
 
 
@@ -161,7 +163,9 @@ def test_init_network_shapes_scale_and_draw_order():
     again = init_network([1, 6, 7, 2], np.random.default_rng(42))
     np.testing.assert_array_equal(flatten(again), flatten(network))
     assert not np.array_equal(flatten(init_network([1, 6, 7, 2], np.random.default_rng(43))), flatten(network))
-    np.testing.assert_array_equal(flatten(init_network([1, 6, 7, 2], np.random.default_rng(42), scale=2.0)), 4 * flatten(network))
+    np.testing.assert_array_equal(
+        flatten(init_network([1, 6, 7, 2], np.random.default_rng(42), scale=2.0)), 4 * flatten(network)
+    )
 
 
 @pytest.mark.parametrize("sizes", ARCHITECTURES, ids=str)
@@ -262,21 +266,21 @@ def assignment():
 
 def test_train_without_noise_decreases_the_cost(assignment):
     network, x, y = assignment
-    result = train(network, x, y, iterations=500, step=7.0)
+    result = train(network, x, y, maxiter=500, step=7.0)
     assert isinstance(result, scipy.optimize.OptimizeResult)
     assert result.success and result.nit == 500 and "Completed 500 iterations" in result.message
-    assert result.costs.shape == (501,)
-    assert result.costs[0] == pytest.approx(cost(network, x, y), rel=1e-14)
-    assert result.fun == result.costs[-1] == pytest.approx(cost(result.x, x, y), rel=1e-14)
-    assert result.fun < 0.5 * result.costs[0]
+    assert result.history.fun.shape == (501,)
+    assert result.history.fun[0] == pytest.approx(cost(network, x, y), rel=1e-14)
+    assert result.fun == result.history.fun[-1] == pytest.approx(cost(result.x, x, y), rel=1e-14)
+    assert result.fun < 0.5 * result.history.fun[0]
     # with a small step, steepest descent goes down at every iteration
-    small = train(network, x, y, iterations=300, step=0.5)
-    assert np.all(np.diff(small.costs) < 0)
+    small = train(network, x, y, maxiter=300, step=0.5)
+    assert np.all(np.diff(small.history.fun) < 0)
 
 
 def test_train_takes_the_documented_noisy_step(assignment):
     network, x, y = assignment
-    result = train(network, x, y, iterations=1, step=7.0, noise=1.0, rng=np.random.default_rng(5))
+    result = train(network, x, y, maxiter=1, step=7.0, noise=1.0, rng=np.random.default_rng(5))
     epsilon = np.random.default_rng(5).standard_normal(6)  # W1, b1, W2, b2, W3, b3
     factors = 7.0 * (1 + epsilon)
     expected = [
@@ -288,18 +292,18 @@ def test_train_takes_the_documented_noisy_step(assignment):
 
 def test_train_with_noise_is_reproducible_for_a_seed(assignment):
     network, x, y = assignment
-    run = lambda seed: train(network, x, y, iterations=200, step=7.0, noise=1.0, rng=np.random.default_rng(seed))  # noqa: E731
+    run = lambda seed: train(network, x, y, maxiter=200, step=7.0, noise=1.0, rng=np.random.default_rng(seed))  # noqa: E731
     first, second, other = run(3), run(3), run(4)
-    np.testing.assert_array_equal(first.costs, second.costs)
+    np.testing.assert_array_equal(first.history.fun, second.history.fun)
     np.testing.assert_array_equal(flatten(first.x), flatten(second.x))
-    assert not np.array_equal(first.costs, other.costs)
+    assert not np.array_equal(first.history.fun, other.history.fun)
 
 
 def test_train_does_not_modify_its_input(assignment):
     network, x, y = assignment
     before = [(W.copy(), b.copy()) for W, b in network]
     x_before, y_before = x.copy(), y.copy()
-    result = train(network, x, y, iterations=20, step=7.0, noise=1.0, rng=np.random.default_rng(0))
+    result = train(network, x, y, maxiter=20, step=7.0, noise=1.0, rng=np.random.default_rng(0))
     np.testing.assert_array_equal(flatten(network), flatten(before))
     np.testing.assert_array_equal(x, x_before)
     np.testing.assert_array_equal(y, y_before)
@@ -312,9 +316,9 @@ def test_train_does_not_modify_its_input(assignment):
 )
 def test_train_snapshots_and_costs_have_the_documented_lengths(assignment, iterations, record_every, recorded):
     network, x, y = assignment
-    result = train(network, x, y, iterations=iterations, step=7.0, record_every=record_every)
+    result = train(network, x, y, maxiter=iterations, step=7.0, record_every=record_every)
     assert [i for i, _ in result.snapshots] == recorded
-    assert len(result.costs) == iterations + 1
+    assert len(result.history.fun) == iterations + 1
     assert all(output.shape == (2, 100) for _, output in result.snapshots)
     if recorded:
         np.testing.assert_array_equal(result.snapshots[0][1], feed_forward(network, x)[1][-1])
@@ -323,10 +327,10 @@ def test_train_snapshots_and_costs_have_the_documented_lengths(assignment, itera
 
 def test_train_reports_a_diverging_run(assignment):
     network, x, y = assignment
-    result = train(network, x, y, iterations=50, step=1e308, noise=10.0, rng=np.random.default_rng(0), record_every=7)
+    result = train(network, x, y, maxiter=50, step=1e308, noise=10.0, rng=np.random.default_rng(0), record_every=7)
     assert not result.success
     assert "no longer finite" in result.message and "smaller step" in result.message
-    assert result.nit < 50 and len(result.costs) == result.nit + 1
+    assert result.nit < 50 and len(result.history.fun) == result.nit + 1
     assert result.snapshots[-1][0] == result.nit
 
 
@@ -351,18 +355,50 @@ VALIDATION = [
     (lambda: cost("network", X, Y), TypeError, "network must be a non-empty list of"),
     (lambda: cost([], X, Y), TypeError, "network must be a non-empty list of"),
     (lambda: cost([np.ones((6, 1))], X, Y), TypeError, r"network\[0\] \(layer 1\) must be a pair \(W, b\)"),
-    (lambda: cost([(np.ones(6), np.ones((6, 1)))], X, Y), ValueError, r"network\[0\] \(layer 1\): W must be a 2-D array, got shape \(6,\)"),
-    (lambda: cost([(NET[0][0], np.ones(6))] + NET[1:], X, Y), ValueError, r"b must be a 2-D array, got shape \(6,\); it must be a column of shape \(6, 1\): use b.reshape\(-1, 1\)"),
-    (lambda: cost([NET[0], (np.ones((2, 5)), np.ones((2, 1)))], X, Y), ValueError, r"network\[1\] \(layer 2\): W has shape \(2, 5\), but layer 1 has 6 outputs"),
-    (lambda: cost(with_value(1, 0, np.nan), X, Y), ValueError, r"network\[1\] \(layer 2\): W must be finite, got nan at index \(0, 0\)"),
+    (
+        lambda: cost([(np.ones(6), np.ones((6, 1)))], X, Y),
+        ValueError,
+        r"network\[0\] \(layer 1\): W must be a 2-D array, got shape \(6,\)",
+    ),
+    (
+        lambda: cost([(NET[0][0], np.ones(6))] + NET[1:], X, Y),
+        ValueError,
+        r"b must be a 2-D array, got shape \(6,\); it must be a column of shape \(6, 1\): use b.reshape\(-1, 1\)",
+    ),
+    (
+        lambda: cost([NET[0], (np.ones((2, 5)), np.ones((2, 1)))], X, Y),
+        ValueError,
+        r"network\[1\] \(layer 2\): W has shape \(2, 5\), but layer 1 has 6 outputs",
+    ),
+    (
+        lambda: cost(with_value(1, 0, np.nan), X, Y),
+        ValueError,
+        r"network\[1\] \(layer 2\): W must be finite, got nan at index \(0, 0\)",
+    ),
     (lambda: cost(with_value(0, 1, np.inf), X, Y), ValueError, r"network\[0\] \(layer 1\): b must be finite, got inf"),
     (lambda: cost([(np.full((6, 1), "a"), np.ones((6, 1)))], X, Y), TypeError, "W must be a 2-D array of real numbers"),
     # data
-    (lambda: cost(NET, np.zeros(5), Y), ValueError, r"x must be a 2-D array, got shape \(5,\); expected \(n_in, N\) = \(1, N\): use x.reshape\(1, -1\)"),
-    (lambda: cost(NET, np.zeros((2, 5)), Y), ValueError, r"x must have shape \(n_in, N\) = \(1, N\) with N >= 1 examples as columns, got shape \(2, 5\)$"),
-    (lambda: cost(NET, np.zeros((5, 1)), Y), ValueError, r"got shape \(5, 1\); it looks transposed: the examples must be the columns, so pass x.T"),
+    (
+        lambda: cost(NET, np.zeros(5), Y),
+        ValueError,
+        r"x must be a 2-D array, got shape \(5,\); expected \(n_in, N\) = \(1, N\): use x.reshape\(1, -1\)",
+    ),
+    (
+        lambda: cost(NET, np.zeros((2, 5)), Y),
+        ValueError,
+        r"x must have shape \(n_in, N\) = \(1, N\) with N >= 1 examples as columns, got shape \(2, 5\)$",
+    ),
+    (
+        lambda: cost(NET, np.zeros((5, 1)), Y),
+        ValueError,
+        r"got shape \(5, 1\); it looks transposed: the examples must be the columns, so pass x.T",
+    ),
     (lambda: cost(NET, np.zeros((1, 0)), np.zeros((2, 0))), ValueError, "with N >= 1 examples"),
-    (lambda: cost(NET, X, np.zeros((2, 4))), ValueError, r"y must have shape \(n_out, N\) = \(2, 5\).*got shape \(2, 4\)"),
+    (
+        lambda: cost(NET, X, np.zeros((2, 4))),
+        ValueError,
+        r"y must have shape \(n_out, N\) = \(2, 5\).*got shape \(2, 4\)",
+    ),
     (lambda: cost(NET, X, np.zeros((3, 5))), ValueError, r"y must have shape \(n_out, N\) = \(2, 5\)"),
     (lambda: cost(NET, [[0.0, np.nan]], np.zeros((2, 2))), ValueError, r"x must be finite, got nan at index \(0, 1\)"),
     (lambda: cost(NET, X, np.full((2, 5), np.inf)), ValueError, "y must be finite"),
@@ -372,23 +408,51 @@ VALIDATION = [
     # init_network
     (lambda: init_network("1672", RNG), TypeError, "sizes must be a list of layer widths"),
     (lambda: init_network([3], RNG), ValueError, "at least two layer widths"),
-    (lambda: init_network([1, 0, 2], RNG), ValueError, r"sizes\[1\] must be a positive integer \(a layer width\), got 0"),
-    (lambda: init_network([1, 2.5, 2], RNG), TypeError, r"sizes\[1\] must be a positive integer \(a layer width\), got float 2.5"),
+    (
+        lambda: init_network([1, 0, 2], RNG),
+        ValueError,
+        r"sizes\[1\] must be a positive integer \(a layer width\), got 0",
+    ),
+    (
+        lambda: init_network([1, 2.5, 2], RNG),
+        TypeError,
+        r"sizes\[1\] must be a positive integer \(a layer width\), got float 2.5",
+    ),
     (lambda: init_network([1, 2], 0), TypeError, "rng must be a numpy.random.Generator"),
     (lambda: init_network([1, 2], np.random.RandomState(0)), TypeError, "rng must be a numpy.random.Generator"),
     (lambda: init_network([1, 2], RNG, scale=0.0), ValueError, "scale must be a finite positive number, got 0.0"),
     # train
-    (lambda: train(NET, X, Y, iterations=0, step=1.0), ValueError, "iterations must be a positive integer, got 0"),
-    (lambda: train(NET, X, Y, iterations=1.5, step=1.0), TypeError, "iterations must be a positive integer, got float"),
-    (lambda: train(NET, X, Y, iterations=10, step=-7.0), ValueError, "step must be a finite positive number, got -7.0"),
-    (lambda: train(NET, X, Y, iterations=10, step=0), ValueError, "step must be a finite positive number, got 0"),
-    (lambda: train(NET, X, Y, iterations=10, step=1.0, noise=-1.0), ValueError, "noise must be a finite non-negative number, got -1.0"),
-    (lambda: train(NET, X, Y, iterations=10, step=1.0, noise="1"), TypeError, "noise must be a non-negative real number"),
-    (lambda: train(NET, X, Y, iterations=10, step=1.0, noise=1.0), ValueError, r"noise=1.0 > 0 needs a random generator: pass rng=np.random.default_rng\(seed\)"),
-    (lambda: train(NET, X, Y, iterations=10, step=1.0, noise=1.0, rng=0), TypeError, "rng must be a numpy.random.Generator"),
-    (lambda: train(NET, X, Y, iterations=10, step=1.0, rng=np.random.RandomState(0)), TypeError, "rng must be a numpy.random.Generator"),
-    (lambda: train(NET, X, Y, iterations=10, step=1.0, record_every=0), ValueError, "record_every must be a positive integer, got 0"),
-    (lambda: train(NET, X, np.zeros((1, 5)), iterations=10, step=1.0), ValueError, "y must have shape"),
+    (lambda: train(NET, X, Y, maxiter=0, step=1.0), ValueError, "maxiter must be a positive integer, got 0"),
+    (lambda: train(NET, X, Y, maxiter=1.5, step=1.0), TypeError, "maxiter must be a positive integer, got float"),
+    (lambda: train(NET, X, Y, maxiter=10, step=-7.0), ValueError, "step must be a finite positive number, got -7.0"),
+    (lambda: train(NET, X, Y, maxiter=10, step=0), ValueError, "step must be a finite positive number, got 0"),
+    (
+        lambda: train(NET, X, Y, maxiter=10, step=1.0, noise=-1.0),
+        ValueError,
+        "noise must be a finite non-negative number, got -1.0",
+    ),
+    (lambda: train(NET, X, Y, maxiter=10, step=1.0, noise="1"), TypeError, "noise must be a non-negative real number"),
+    (
+        lambda: train(NET, X, Y, maxiter=10, step=1.0, noise=1.0),
+        ValueError,
+        r"noise=1.0 > 0 needs a random generator: pass rng=np.random.default_rng\(seed\)",
+    ),
+    (
+        lambda: train(NET, X, Y, maxiter=10, step=1.0, noise=1.0, rng=0),
+        TypeError,
+        "rng must be a numpy.random.Generator",
+    ),
+    (
+        lambda: train(NET, X, Y, maxiter=10, step=1.0, rng=np.random.RandomState(0)),
+        TypeError,
+        "rng must be a numpy.random.Generator",
+    ),
+    (
+        lambda: train(NET, X, Y, maxiter=10, step=1.0, record_every=0),
+        ValueError,
+        "record_every must be a positive integer, got 0",
+    ),
+    (lambda: train(NET, X, np.zeros((1, 5)), maxiter=10, step=1.0), ValueError, "y must have shape"),
 ]
 
 

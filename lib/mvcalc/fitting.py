@@ -37,12 +37,14 @@ Practice* (``book/m6/in-practice.md``) and *Fitting the Distribution of Heights*
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import scipy.optimize
 from numpy.typing import ArrayLike
 
+from ._results import CONVERGED, DIVERGED, MAXITER, NO_DECREASE, STOPPED, optimize_result
 from ._validation import as_point, as_real_array, check_callable, check_integer, check_step
 
 __all__ = [
@@ -59,14 +61,14 @@ __all__ = [
 # --------------------------------------------------------------------------- χ²
 
 
-def chi_squared(y: ArrayLike, y_model: ArrayLike, sigma: ArrayLike | None = None) -> float | np.ndarray:
+def chi_squared(y: ArrayLike, y_model: ArrayLike, yerr: ArrayLike | None = None) -> float | np.ndarray:
     """The misfit :math:`\\chi^2` between data and a model.
 
     .. math::
 
         \\chi^2 = \\sum_{i=1}^{N} \\left(\\frac{y_i - y_{\\text{model},i}}{\\sigma_i}\\right)^2
 
-    With ``sigma=None`` every :math:`\\sigma_i = 1`: the plain sum of squared
+    With ``yerr=None`` every :math:`\\sigma_i = 1`: the plain sum of squared
     residuals, as in the heights assignment.
 
     Parameters
@@ -77,8 +79,10 @@ def chi_squared(y: ArrayLike, y_model: ArrayLike, sigma: ArrayLike | None = None
         The model at the same points. Extra leading axes give one
         :math:`\\chi^2` each, which computes a whole grid of parameters at once
         (for a contour plot of :math:`\\chi^2`).
-    sigma : float or array_like of shape (N,), optional
-        The uncertainties :math:`\\sigma_i > 0` of the data.
+    yerr : float or array_like of shape (N,), optional
+        The uncertainties :math:`\\sigma_i > 0` of the data (named as in
+        :func:`matplotlib.pyplot.errorbar`, so that ``sigma`` stays the
+        Gaussian's width).
 
     Returns
     -------
@@ -90,13 +94,13 @@ def chi_squared(y: ArrayLike, y_model: ArrayLike, sigma: ArrayLike | None = None
     TypeError
         If an argument is not real.
     ValueError
-        If an argument is not finite, the lengths differ, or a ``sigma`` is not positive.
+        If an argument is not finite, the lengths differ, or a ``yerr`` is not positive.
 
     Examples
     --------
     >>> print(chi_squared([1.0, 2.0, 3.0], [1.5, 2.0, 2.0]))
     1.25
-    >>> print(chi_squared([1.0, 2.0, 3.0], [1.5, 2.0, 2.0], sigma=0.5))
+    >>> print(chi_squared([1.0, 2.0, 3.0], [1.5, 2.0, 2.0], yerr=0.5))
     5.0
     >>> models = [[1.0, 2.0, 3.0], [2.0, 2.0, 2.0]]   # two models at once
     >>> print(chi_squared([1.0, 2.0, 3.0], models))
@@ -107,10 +111,8 @@ def chi_squared(y: ArrayLike, y_model: ArrayLike, sigma: ArrayLike | None = None
     y = _as_data(y, "y")
     y_model = as_real_array(y_model, "y_model")
     if y_model.ndim == 0 or y_model.shape[-1] != y.size:
-        raise ValueError(
-            f"y_model must have the length of y, {y.size}, along its last axis, got shape {y_model.shape}"
-        )
-    weights = 1 / _sigma_or_ones(sigma, y.size) ** 2
+        raise ValueError(f"y_model must have the length of y, {y.size}, along its last axis, got shape {y_model.shape}")
+    weights = 1 / _yerr_or_ones(yerr, y.size) ** 2
     chi2 = np.sum(weights * (y - y_model) ** 2, axis=-1)
     return float(chi2) if chi2.ndim == 0 else chi2
 
@@ -118,7 +120,7 @@ def chi_squared(y: ArrayLike, y_model: ArrayLike, sigma: ArrayLike | None = None
 # --------------------------------------------------------------- the straight line
 
 
-def linear_fit(x: ArrayLike, y: ArrayLike, sigma: ArrayLike | None = None) -> scipy.optimize.OptimizeResult:
+def linear_fit(x: ArrayLike, y: ArrayLike, yerr: ArrayLike | None = None) -> scipy.optimize.OptimizeResult:
     """The least-squares straight line :math:`y = m x + c`, in closed form.
 
     Setting :math:`\\nabla \\chi^2 = 0` for :math:`\\chi^2 = \\sum_i w_i (y_i - m x_i - c)^2`,
@@ -133,7 +135,7 @@ def linear_fit(x: ArrayLike, y: ArrayLike, sigma: ArrayLike | None = None) -> sc
         \\bar y &= \\frac{\\sum_i w_i y_i}{\\sum_i w_i}.
         \\end{aligned}
 
-    Without ``sigma`` every :math:`w_i = 1` and :math:`\\bar x`, :math:`\\bar y`
+    Without ``yerr`` every :math:`w_i = 1` and :math:`\\bar x`, :math:`\\bar y`
     are the plain means. The covariance of :math:`(m, c)`, with
     :math:`S = \\sum_i w_i` and :math:`S_{xx} = \\sum_i w_i (x_i - \\bar x)^2`, is
 
@@ -150,20 +152,21 @@ def linear_fit(x: ArrayLike, y: ArrayLike, sigma: ArrayLike | None = None) -> sc
     Parameters
     ----------
     x, y : array_like, shape (N,)
-        The data; :math:`N \\ge 3` (:math:`N \\ge 2` with ``sigma``) and the
+        The data; :math:`N \\ge 3` (:math:`N \\ge 2` with ``yerr``) and the
         ``x`` not all equal.
-    sigma : float or array_like of shape (N,), optional
+    yerr : float or array_like of shape (N,), optional
         The uncertainties :math:`\\sigma_i > 0` of the ``y``.
 
     Returns
     -------
     scipy.optimize.OptimizeResult
-        ``slope`` :math:`m`, ``intercept`` :math:`c`, ``slope_err`` and
-        ``intercept_err`` (the standard errors :math:`\\sqrt{C_{00}}`,
-        :math:`\\sqrt{C_{11}}`), ``x`` (``[slope, intercept]``, as
-        :func:`scipy.optimize.minimize` would return it), ``cov`` (:math:`C`,
-        shape (2, 2)), ``chi2`` and ``fun`` (both :math:`\\chi^2` at the line) and
-        ``dof`` (:math:`N - 2`).
+        Named as :func:`scipy.stats.linregress` names them: ``slope``
+        :math:`m`, ``intercept`` :math:`c`, ``stderr`` and ``intercept_stderr``
+        (their standard errors :math:`\\sqrt{C_{00}}`, :math:`\\sqrt{C_{11}}`)
+        and ``rvalue`` (the correlation coefficient of the data, weighted by
+        :math:`w_i`); and as :func:`scipy.optimize.minimize` would return the
+        fit: ``x`` (``[slope, intercept]``) and ``fun`` (:math:`\\chi^2` at the
+        line); with ``cov`` (:math:`C`, shape (2, 2)) and ``dof`` (:math:`N - 2`).
 
     Raises
     ------
@@ -171,15 +174,15 @@ def linear_fit(x: ArrayLike, y: ArrayLike, sigma: ArrayLike | None = None) -> sc
         If an argument is not real.
     ValueError
         If an argument is not finite or 1-D, the lengths differ, there are too
-        few points, the ``x`` are all equal, or a ``sigma`` is not positive.
+        few points, the ``x`` are all equal, or a ``yerr`` is not positive.
 
     Examples
     --------
     >>> res = linear_fit([0, 1, 2, 3], [1.1, 2.9, 5.2, 6.8])
-    >>> print(f"m = {res.slope:.3f} ± {res.slope_err:.3f}, c = {res.intercept:.3f} ± {res.intercept_err:.3f}")
+    >>> print(f"m = {res.slope:.3f} ± {res.stderr:.3f}, c = {res.intercept:.3f} ± {res.intercept_stderr:.3f}")
     m = 1.940 ± 0.091, c = 1.090 ± 0.169
-    >>> res = linear_fit([0, 1, 2, 3], [1.1, 2.9, 5.2, 6.8], sigma=0.1)
-    >>> print(f"m = {res.slope:.3f} ± {res.slope_err:.3f}, chi2 = {res.chi2:.2f}")
+    >>> res = linear_fit([0, 1, 2, 3], [1.1, 2.9, 5.2, 6.8], yerr=0.1)
+    >>> print(f"m = {res.slope:.3f} ± {res.stderr:.3f}, chi2 = {res.fun:.2f}")
     m = 1.940 ± 0.045, chi2 = 8.20
 
     Introduced in: Module 6, *Linear Regression*.
@@ -187,13 +190,13 @@ def linear_fit(x: ArrayLike, y: ArrayLike, sigma: ArrayLike | None = None) -> sc
     x = _as_data(x, "x")
     y = _as_data(y, "y")
     _check_same_length(x, y)
-    n_min = 3 if sigma is None else 2
+    n_min = 3 if yerr is None else 2
     if x.size < n_min:
-        why = "with sigma" if sigma is not None else "without sigma (the scatter estimates the errors)"
+        why = "with yerr" if yerr is not None else "without yerr (the scatter estimates the errors)"
         raise ValueError(f"a straight-line fit {why} needs at least {n_min} points, got {x.size}")
     if np.all(x == x[0]):
         raise ValueError(f"the x must not all be equal (all are {float(x[0])!r}): a vertical line has no slope")
-    w = 1 / _sigma_or_ones(sigma, x.size) ** 2
+    w = 1 / _yerr_or_ones(yerr, x.size) ** 2
 
     s = np.sum(w)
     x_bar = np.sum(w * x) / s
@@ -204,16 +207,18 @@ def linear_fit(x: ArrayLike, y: ArrayLike, sigma: ArrayLike | None = None) -> sc
 
     chi2 = float(np.sum(w * (y - slope * x - intercept) ** 2))
     dof = x.size - 2
-    scale = 1.0 if sigma is not None else chi2 / dof
+    scale = 1.0 if yerr is not None else chi2 / dof
+    s_yy = np.sum(w * (y - y_bar) ** 2)
+    rvalue = np.sum(w * (x - x_bar) * (y - y_bar)) / np.sqrt(s_xx * s_yy) if s_yy > 0 else 0.0
     cov = scale * np.array([[1 / s_xx, -x_bar / s_xx], [-x_bar / s_xx, 1 / s + x_bar**2 / s_xx]])
     return scipy.optimize.OptimizeResult(
         x=np.array([slope, intercept]),
         slope=float(slope),
         intercept=float(intercept),
-        slope_err=float(np.sqrt(cov[0, 0])),
-        intercept_err=float(np.sqrt(cov[1, 1])),
+        stderr=float(np.sqrt(cov[0, 0])),
+        intercept_stderr=float(np.sqrt(cov[1, 1])),
+        rvalue=float(np.clip(rvalue, -1.0, 1.0)),
         cov=cov,
-        chi2=chi2,
         fun=chi2,
         dof=dof,
     )
@@ -332,8 +337,8 @@ def steepest_descent_fit(
     y: ArrayLike,
     *,
     step: float,
-    iterations: int,
-    sigma: ArrayLike | None = None,
+    maxiter: int,
+    yerr: ArrayLike | None = None,
 ) -> scipy.optimize.OptimizeResult:
     """Fit a model by steepest descent on :math:`\\chi^2`, with a fixed step, for a fixed number of steps.
 
@@ -343,7 +348,7 @@ def steepest_descent_fit(
         \\nabla \\chi^2 = -2 J^\\top W \\big(y - f(x; a_k)\\big),
 
     with :math:`J = ` ``jac(x, *a)`` and :math:`W = \\operatorname{diag}(1/\\sigma_i^2)`
-    (the identity without ``sigma``). This is the algorithm of the heights
+    (the identity without ``yerr``). This is the algorithm of the heights
     assignment, where :math:`\\gamma` is called the *aggression*.
 
     Parameters
@@ -358,33 +363,39 @@ def steepest_descent_fit(
         The data.
     step : float
         The step size (aggression) :math:`\\gamma > 0`.
-    iterations : int
-        The number of steps to take, a positive integer.
-    sigma : float or array_like of shape (N,), optional
+    maxiter : int
+        The number of steps to take, a positive integer: there is no stopping
+        rule, so the fit takes them all unless it diverges.
+    yerr : float or array_like of shape (N,), optional
         The uncertainties :math:`\\sigma_i > 0` of the ``y``.
 
     Returns
     -------
     scipy.optimize.OptimizeResult
-        ``x`` (the last parameters, shape (P,)), ``fun`` (:math:`\\chi^2` there),
-        ``grad`` (:math:`\\nabla\\chi^2` there), ``nit`` (steps taken), ``path``
-        (the parameters, shape ``(nit + 1, P)``, from ``p0``), ``chi2``
-        (:math:`\\chi^2` along the path, shape ``(nit + 1,)``), ``success`` and
-        ``message``. Without divergence ``nit == iterations``.
+        In the vocabulary of :mod:`mvcalc.optimise`: ``x`` (the last
+        parameters, shape (P,)), ``fun`` (:math:`\\chi^2` there), ``jac``
+        (:math:`\\nabla\\chi^2` there), ``nit`` (steps taken), ``nfev`` and
+        ``njev`` (calls of ``model`` and ``jac``), ``status`` (0 when every
+        step was taken and :math:`\\chi^2` decreased, 2 when the fit
+        diverged, 4 when every step was taken but :math:`\\chi^2` ended no
+        lower than it started), ``success``, ``message``, and
+        ``history``: ``history.x`` (the parameters, shape ``(nit + 1, P)``,
+        from ``p0``) and ``history.fun`` (:math:`\\chi^2` at each, shape
+        ``(nit + 1,)``). Without divergence ``nit == maxiter``.
 
     Raises
     ------
     TypeError
         If ``model`` or ``jac`` is not callable, an argument is not real, or
-        ``iterations`` is not an integer.
+        ``maxiter`` is not an integer.
     ValueError
-        If the data are not finite 1-D arrays of one length, a ``sigma`` is not
-        positive, ``step <= 0``, ``iterations < 1``, or ``model`` or ``jac``
+        If the data are not finite 1-D arrays of one length, a ``yerr`` is not
+        positive, ``step <= 0``, ``maxiter < 1``, or ``model`` or ``jac``
         returns the wrong shape, or a non-finite value at ``p0``.
 
     Notes
     -----
-    Steepest descent has no stopping rule here: it takes ``iterations`` steps,
+    Steepest descent has no stopping rule here: it takes ``maxiter`` steps,
     as the assignment does. If a step leads to non-finite parameters, model
     values, Jacobian or :math:`\\chi^2`, or to parameters where ``model`` or
     ``jac`` raises ``ValueError`` (:func:`gaussian` with :math:`\\sigma \\le 0`),
@@ -398,35 +409,32 @@ def steepest_descent_fit(
 
     >>> from mvcalc.datasets import heights
     >>> x, y = heights()
-    >>> res = steepest_descent_fit(gaussian, gaussian_jacobian, [155, 6], x, y, step=2000, iterations=50)
+    >>> res = steepest_descent_fit(gaussian, gaussian_jacobian, [155, 6], x, y, step=2000, maxiter=50)
     >>> print(res.success, res.nit, np.round(res.x, 2), f"{res.fun:.3e}")
     True 50 [178.58   7.32] 5.419e-05
-    >>> print(np.round(res.path[[1, 10, 25]], 1))   # σ first overshoots upwards
+    >>> print(np.round(res.history.x[[1, 10, 25]], 1))   # σ first overshoots upwards
     [[155.8  13.3]
      [164.9  19.7]
      [175.1  13.1]]
 
     Introduced in: Module 6, *Non-Linear Least Squares*.
     """
-    problem = _Problem(model, jac, p0, x, y, sigma)
+    problem = _Problem(model, jac, p0, x, y, yerr)
     step = check_step(step, "step")
-    iterations = check_integer(iterations, "iterations")
+    maxiter = check_integer(maxiter, "maxiter")
 
-    p = problem.p0
-    f = problem.evaluate_model(p, first=True)
-    J = problem.evaluate_jac(p, first=True)
-    chi2 = problem.chi2(f)
+    p, f, J, chi2 = problem.start()
     grad = problem.grad(f, J)
-    path, history = [p], [chi2]
-    success, message = True, ""
-    for k in range(1, iterations + 1):
+    path, values = [p], [chi2]
+    status = CONVERGED
+    for k in range(1, maxiter + 1):
         p_new = p - step * grad
         f_new = problem.evaluate_model(p_new)
         J_new = problem.evaluate_jac(p_new) if f_new is not None else None
         chi2_new = problem.chi2(f_new) if J_new is not None else np.nan
         if not np.isfinite(chi2_new):
             problem.failure = problem.failure or f"chi-squared is not finite at p = {_fmt(p_new)}"
-            success = False
+            status = DIVERGED
             message = (
                 f"diverged at step {k}: {problem.failure}; the step {step:g} is too large "
                 "(x is the last parameters where the model was finite)"
@@ -435,19 +443,16 @@ def steepest_descent_fit(
         p, f, J, chi2 = p_new, f_new, J_new, chi2_new
         grad = problem.grad(f, J)
         path.append(p)
-        history.append(chi2)
-    if success:
-        message = f"took {iterations} steps of size {step:g}: chi-squared went from {history[0]:.6g} to {chi2:.6g}"
-    return scipy.optimize.OptimizeResult(
-        x=p,
-        fun=chi2,
-        grad=grad,
-        nit=len(path) - 1,
-        path=np.array(path),
-        chi2=np.array(history),
-        success=success,
-        message=message,
-    )
+        values.append(chi2)
+    if status == CONVERGED and chi2 >= values[0]:
+        status = NO_DECREASE
+        message = (
+            f"took {maxiter} steps of size {step:g}, but chi-squared did not decrease: it went from "
+            f"{values[0]:.6g} to {chi2:.6g}; the step is too large"
+        )
+    elif status == CONVERGED:
+        message = f"took {maxiter} steps of size {step:g}: chi-squared went from {values[0]:.6g} to {chi2:.6g}"
+    return _fit_result(problem, p, chi2, grad, len(path) - 1, status, message, path, values)
 
 
 # ----------------------------------------------- Gauss–Newton and Levenberg–Marquardt
@@ -460,10 +465,11 @@ def levenberg_marquardt(
     x: ArrayLike,
     y: ArrayLike,
     *,
-    sigma: ArrayLike | None = None,
-    lam0: float = 1e-3,
-    tol: float = 1e-10,
-    max_iter: int = 200,
+    yerr: ArrayLike | None = None,
+    damping: float = 1e-3,
+    xtol: float = 1e-10,
+    ftol: float = 1e-10,
+    maxiter: int = 200,
 ) -> scipy.optimize.OptimizeResult:
     """Fit a model by the Levenberg–Marquardt method: steepest descent far away, Gauss–Newton near the minimum.
 
@@ -494,54 +500,62 @@ def levenberg_marquardt(
         The starting parameters; :math:`P \\le N`.
     x, y : array_like, shape (N,)
         The data.
-    sigma : float or array_like of shape (N,), optional
+    yerr : float or array_like of shape (N,), optional
         The uncertainties :math:`\\sigma_i > 0` of the ``y``
         (:math:`W = \\operatorname{diag}(1/\\sigma_i^2)`); without them :math:`W = I`.
-    lam0 : float
+    damping : float
         The starting damping :math:`\\lambda > 0`.
-    tol : float
-        Converged when both the relative decrease of :math:`\\chi^2` and the
-        relative step :math:`\\lVert\\delta\\rVert / \\lVert a \\rVert` are
-        below ``tol``.
-    max_iter : int
+    xtol : float
+        The tolerance on the relative step: a step :math:`\\delta` is small
+        when :math:`\\lVert\\delta\\rVert \\le \\text{xtol}\\,(\\lVert a \\rVert + \\text{xtol})`.
+    ftol : float
+        The tolerance on the relative decrease of :math:`\\chi^2`: small when
+        the trial step lowers :math:`\\chi^2` by at most ``ftol`` times
+        :math:`\\chi^2`. Converged when a step is small by both tests.
+    maxiter : int
         The most iterations (trial steps, accepted or rejected).
 
     Returns
     -------
     scipy.optimize.OptimizeResult
-        ``x`` (the parameters, shape (P,)), ``fun`` (:math:`\\chi^2` there),
-        ``cov`` (the covariance of the parameters, shape (P, P)), ``perr``
-        (their standard errors, :math:`\\sqrt{\\operatorname{diag} C}`), ``nit``
-        (iterations), ``nfev`` and ``njev`` (calls of ``model`` and ``jac``),
-        ``path`` (the accepted parameters from ``p0``, shape ``(accepted + 1, P)``),
-        ``chi2`` (:math:`\\chi^2` along ``path``), ``lam`` (the final
-        :math:`\\lambda`), ``success`` and ``message``.
+        In the vocabulary of :mod:`mvcalc.optimise`: ``x`` (the parameters,
+        shape (P,)), ``fun`` (:math:`\\chi^2` there), ``jac``
+        (:math:`\\nabla\\chi^2` there), ``nit`` (iterations), ``nfev`` and
+        ``njev`` (calls of ``model`` and ``jac``), ``status`` (0 converged, 1
+        ``maxiter`` reached, 3 :math:`J^\\top W J` singular), ``success``,
+        ``message``, ``history`` (``history.x``, the accepted parameters from
+        ``p0``, shape ``(accepted + 1, P)``, and ``history.fun``,
+        :math:`\\chi^2` at each); and for the fit, ``cov`` (the covariance of
+        the parameters, shape (P, P)), ``perr`` (their standard errors,
+        :math:`\\sqrt{\\operatorname{diag} C}`) and ``damping`` (the final
+        :math:`\\lambda`).
 
     Raises
     ------
     TypeError
         If ``model`` or ``jac`` is not callable, an argument is not real, or
-        ``max_iter`` is not an integer.
+        ``maxiter`` is not an integer.
     ValueError
-        If the data are not finite 1-D arrays of one length, a ``sigma`` is not
-        positive, there are more parameters than data, ``lam0 <= 0``,
-        ``tol <= 0``, ``max_iter < 1``, or ``model`` or ``jac`` returns the
-        wrong shape, or a non-finite value at ``p0``.
+        If the data are not finite 1-D arrays of one length, a ``yerr`` is not
+        positive, there are more parameters than data, ``damping <= 0``,
+        ``xtol <= 0``, ``ftol <= 0``, ``maxiter < 1``, or ``model`` or ``jac``
+        returns the wrong shape, or a non-finite value at ``p0``.
 
     Notes
     -----
     The covariance is :math:`C = (J^\\top W J)^{-1}` at the optimum. Without
-    ``sigma`` it is scaled by :math:`\\chi^2/(N - P)`, the variance of the data
+    ``yerr`` it is scaled by :math:`\\chi^2/(N - P)`, the variance of the data
     estimated from the residuals, as :func:`scipy.optimize.curve_fit` does with
-    ``absolute_sigma=False``; with ``sigma`` it is not scaled
-    (``absolute_sigma=True``). With :math:`N = P` and no ``sigma`` there is no
-    scatter to estimate it from and ``cov`` is ``inf``, as in ``curve_fit``.
+    ``absolute_sigma=False``; with ``yerr`` it is not scaled
+    (``absolute_sigma=True``; ``curve_fit`` calls the uncertainties ``sigma``).
+    With :math:`N = P` and no ``yerr`` there is no scatter to estimate it from
+    and ``cov`` is ``inf``, as in ``curve_fit``.
 
     A trial step where ``model`` or ``jac`` is not finite, or raises
     ``ValueError`` (:func:`gaussian` with :math:`\\sigma \\le 0`), is rejected
     like one that increases :math:`\\chi^2`, but does not count towards
     convergence; at ``p0`` these are errors. The fit stops with ``success=False`` after
-    ``max_iter`` iterations, or if :math:`J^\\top W J` is singular (a parameter
+    ``maxiter`` iterations, or if :math:`J^\\top W J` is singular (a parameter
     that does not change the model).
 
     Examples
@@ -551,15 +565,53 @@ def levenberg_marquardt(
     >>> from mvcalc.datasets import heights
     >>> x, y = heights()
     >>> res = levenberg_marquardt(gaussian, gaussian_jacobian, [155, 6], x, y)
-    >>> print(res.success, res.nit, len(res.path) - 1, np.round(res.x, 3), f"{res.fun:.4e}")
+    >>> print(res.success, res.nit, len(res.history.x) - 1, np.round(res.x, 3), f"{res.fun:.4e}")
     True 24 17 [178.583   7.319] 5.4189e-05
     >>> print(np.round(res.perr, 3))   # the standard errors of μ and σ
     [0.062 0.051]
 
     Introduced in: Module 6, *Least Squares in Practice*.
     """
-    lam0 = check_step(lam0, "lam0")
-    return _damped_least_squares(model, jac, p0, x, y, sigma, lam0, tol, max_iter, "levenberg_marquardt")
+    problem, xtol, ftol, maxiter = _least_squares_problem(model, jac, p0, x, y, yerr, xtol, ftol, maxiter)
+    damping = check_step(damping, "damping")
+
+    p, f, J, chi2 = problem.start()
+    path, values = [p], [chi2]
+    nit = 0
+    while True:
+        nit, delta, stop = _next_step(problem, p, f, J, chi2, nit, maxiter, damping)
+        if stop:
+            status, message = stop
+            break
+        p_trial = p + delta
+        f_trial = problem.evaluate_model(p_trial)
+        chi2_trial = problem.chi2(f_trial) if f_trial is not None else np.inf
+        small = _small_step(delta, p, chi2, chi2_trial, xtol, ftol)
+        J_trial = problem.evaluate_jac(p_trial) if chi2_trial < chi2 else None
+        if J_trial is not None:  # accept: trust the quadratic model more, towards Gauss–Newton
+            p, f, J, chi2 = p_trial, f_trial, J_trial, chi2_trial
+            path.append(p)
+            values.append(chi2)
+            damping /= 10
+        else:  # reject: a shorter step, turned towards steepest descent
+            damping *= 10
+        if small:
+            status, message = CONVERGED, _CONVERGED_MESSAGE
+            break
+    return _fit_result(
+        problem,
+        p,
+        chi2,
+        problem.grad(f, J),
+        nit,
+        status,
+        message,
+        path,
+        values,
+        J=J,
+        estimate_scale=yerr is None,
+        damping=damping,
+    )
 
 
 def gauss_newton(
@@ -569,9 +621,10 @@ def gauss_newton(
     x: ArrayLike,
     y: ArrayLike,
     *,
-    sigma: ArrayLike | None = None,
-    tol: float = 1e-10,
-    max_iter: int = 200,
+    yerr: ArrayLike | None = None,
+    xtol: float = 1e-10,
+    ftol: float = 1e-10,
+    maxiter: int = 200,
 ) -> scipy.optimize.OptimizeResult:
     """Fit a model by the Gauss–Newton method: Levenberg–Marquardt with :math:`\\lambda = 0`.
 
@@ -590,14 +643,15 @@ def gauss_newton(
 
     Parameters
     ----------
-    model, jac, p0, x, y, sigma, tol, max_iter
+    model, jac, p0, x, y, yerr, xtol, ftol, maxiter
         As in :func:`levenberg_marquardt`.
 
     Returns
     -------
     scipy.optimize.OptimizeResult
-        As in :func:`levenberg_marquardt` (here every step is accepted, so
-        ``path`` has ``nit + 1`` rows, and ``lam`` is 0).
+        As in :func:`levenberg_marquardt`, without ``damping``; here every
+        step is taken, so ``history.x`` has ``nit + 1`` rows, and ``status``
+        is 2 when a step diverges.
 
     Raises
     ------
@@ -610,7 +664,7 @@ def gauss_newton(
     Jacobian or :math:`\\chi^2`, or to parameters where ``model`` or ``jac``
     raises ``ValueError`` (``x`` is then the last parameters where the model
     was finite), if
-    :math:`J^\\top W J` is singular, or after ``max_iter`` steps.
+    :math:`J^\\top W J` is singular, or after ``maxiter`` steps.
 
     Examples
     --------
@@ -622,103 +676,128 @@ def gauss_newton(
 
     Introduced in: Module 6, *Least Squares in Practice*.
     """
-    return _damped_least_squares(model, jac, p0, x, y, sigma, 0.0, tol, max_iter, "gauss_newton")
+    problem, xtol, ftol, maxiter = _least_squares_problem(model, jac, p0, x, y, yerr, xtol, ftol, maxiter)
+
+    p, f, J, chi2 = problem.start()
+    path, values = [p], [chi2]
+    nit = 0
+    while True:
+        nit, delta, stop = _next_step(problem, p, f, J, chi2, nit, maxiter, 0.0)
+        if stop:
+            status, message = stop
+            break
+        p_new = p + delta
+        f_new = problem.evaluate_model(p_new)
+        chi2_new = problem.chi2(f_new) if f_new is not None else np.inf
+        small = _small_step(delta, p, chi2, chi2_new, xtol, ftol)
+        J_new = problem.evaluate_jac(p_new) if np.isfinite(chi2_new) else None
+        if J_new is None:
+            problem.failure = problem.failure or f"chi-squared is not finite at p = {_fmt(p_new)}"
+            status = DIVERGED
+            message = f"diverged at step {nit}: {problem.failure} (x is the last parameters where the model was finite)"
+            break
+        p, f, J, chi2 = p_new, f_new, J_new, chi2_new
+        path.append(p)
+        values.append(chi2)
+        if small:
+            status, message = CONVERGED, _CONVERGED_MESSAGE
+            break
+    return _fit_result(
+        problem, p, chi2, problem.grad(f, J), nit, status, message, path, values, J=J, estimate_scale=yerr is None
+    )
 
 
-def _damped_least_squares(
-    model: Callable,
-    jac: Callable,
-    p0: ArrayLike,
-    x: ArrayLike,
-    y: ArrayLike,
-    sigma: ArrayLike | None,
-    lam: float,
-    tol: float,
-    max_iter: int,
-    method: str,
-) -> scipy.optimize.OptimizeResult:
-    """Levenberg–Marquardt, or Gauss–Newton when ``method == "gauss_newton"`` (λ = 0, every step taken)."""
-    problem = _Problem(model, jac, p0, x, y, sigma)
-    tol = check_step(tol, "tol")
-    max_iter = check_integer(max_iter, "max_iter")
+def _next_step(
+    problem: _Problem, p: np.ndarray, f: np.ndarray, J: np.ndarray, chi2: float, nit: int, maxiter: int, damping: float
+) -> tuple[int, np.ndarray | None, tuple[int, str] | None]:
+    """The next iteration's number and trial step δ, or why the fit stops: ``(nit, δ, None)`` or ``(nit, None, stop)``.
+
+    A fit stops before its next step when it fits the data exactly, when it has no iterations left, or
+    when the normal equations are singular (that last attempt counts as an iteration).
+    """
+    if chi2 == 0:
+        return nit, None, (CONVERGED, "converged: chi-squared is 0, the model fits the data exactly")
+    if nit == maxiter:
+        return nit, None, (MAXITER, f"did not converge in maxiter={maxiter} iterations (chi-squared = {chi2:.6g})")
+    delta, singular = _normal_equations_step(problem, p, f, J, damping)
+    return nit + 1, delta, ((STOPPED, singular) if singular else None)
+
+
+_CONVERGED_MESSAGE = "converged: the relative step is below xtol and the relative decrease of chi-squared below ftol"
+
+
+def _least_squares_problem(
+    model: Any, jac: Any, p0: Any, x: Any, y: Any, yerr: Any, xtol: Any, ftol: Any, maxiter: Any
+) -> tuple[_Problem, float, float, int]:
+    """The checked problem and settings of a Gauss–Newton or Levenberg–Marquardt fit."""
+    problem = _Problem(model, jac, p0, x, y, yerr)
+    xtol = check_step(xtol, "xtol")
+    ftol = check_step(ftol, "ftol")
+    maxiter = check_integer(maxiter, "maxiter")
     if problem.n_params > problem.y.size:
         raise ValueError(
             f"there are more parameters ({problem.n_params}) than data points ({problem.y.size}): "
             "least squares cannot determine them"
         )
-    damped = method == "levenberg_marquardt"
+    return problem, xtol, ftol, maxiter
 
-    p = problem.p0
-    f = problem.evaluate_model(p, first=True)
-    J = problem.evaluate_jac(p, first=True)
-    chi2 = problem.chi2(f)
-    path, history = [p], [chi2]
-    success, message, nit = False, "", 0
-    while True:
-        if chi2 == 0:
-            success, message = True, "converged: chi-squared is 0, the model fits the data exactly"
-            break
-        if nit == max_iter:
-            message = f"did not converge in max_iter={max_iter} iterations (chi-squared = {chi2:.6g})"
-            break
-        nit += 1
-        A = _normal_matrix(J, problem.w)
-        b = J.T @ (problem.w * (problem.y - f))  # J^T W r, minus half the gradient of χ²
-        curvature = np.diag(A)
-        try:
-            if np.any(curvature == 0):
-                raise np.linalg.LinAlgError
-            delta = np.linalg.solve(A + lam * np.diag(curvature), b)
-        except np.linalg.LinAlgError:
-            flat = np.flatnonzero(curvature == 0)
-            which = f"parameter {flat[0]}" if flat.size else "a combination of the parameters"
-            message = (
-                f"singular: J^T W J is singular at p = {_fmt(p)}; the model does not depend on {which} "
-                "there (a flat direction of chi-squared)"
-            )
-            break
-        p_trial = p + delta
-        f_trial = problem.evaluate_model(p_trial)
-        chi2_trial = problem.chi2(f_trial) if f_trial is not None else np.inf
-        if not np.isfinite(chi2_trial):
-            problem.failure = problem.failure or f"chi-squared is not finite at p = {_fmt(p_trial)}"
 
-        # converged: a step this short changes chi-squared by less than tol (not: it left the model's domain)
-        small_step = np.linalg.norm(delta) <= tol * (np.linalg.norm(p) + tol)
-        small_decrease = bool(np.isfinite(chi2_trial)) and chi2 - chi2_trial <= tol * chi2
-        accept = chi2_trial < chi2 if damped else bool(np.isfinite(chi2_trial))
-        J_trial = problem.evaluate_jac(p_trial) if accept else None
-        if J_trial is not None:
-            p, f, J, chi2 = p_trial, f_trial, J_trial, chi2_trial
-            path.append(p)
-            history.append(chi2)
-            lam /= 10
-        elif damped:  # reject the step: shorter, and turned towards steepest descent
-            lam *= 10
-        else:
-            message = (
-                f"diverged at step {nit}: {problem.failure} (x is the last parameters where the model was finite)"
-            )
-            break
-        if small_step and small_decrease:
-            success = True
-            message = "converged: the relative step and the relative decrease of chi-squared are below tol"
-            break
+def _normal_equations_step(
+    problem: _Problem, p: np.ndarray, f: np.ndarray, J: np.ndarray, damping: float
+) -> tuple[np.ndarray | None, str]:
+    """The step δ solving (JᵀWJ + λ diag(JᵀWJ)) δ = JᵀW r, or None and why it cannot be solved."""
+    A = _normal_matrix(J, problem.w)
+    b = J.T @ (problem.w * (problem.y - f))  # J^T W r, minus half the gradient of χ²
+    curvature = np.diag(A)
+    try:
+        if np.any(curvature == 0):
+            raise np.linalg.LinAlgError
+        return np.linalg.solve(A + damping * np.diag(curvature), b), ""
+    except np.linalg.LinAlgError:
+        flat = np.flatnonzero(curvature == 0)
+        which = f"parameter {flat[0]}" if flat.size else "a combination of the parameters"
+        return None, (
+            f"singular: J^T W J is singular at p = {_fmt(p)}; the model does not depend on {which} "
+            "there (a flat direction of chi-squared)"
+        )
 
-    cov = _covariance(_normal_matrix(J, problem.w), chi2, problem, sigma is None)
-    return scipy.optimize.OptimizeResult(
+
+def _small_step(delta: np.ndarray, p: np.ndarray, chi2: float, chi2_trial: float, xtol: float, ftol: float) -> bool:
+    """Whether a step is short (xtol) and changes χ² little (ftol); never for a step that left the model's domain."""
+    short = np.linalg.norm(delta) <= xtol * (np.linalg.norm(p) + xtol)
+    flat = bool(np.isfinite(chi2_trial)) and chi2 - chi2_trial <= ftol * chi2
+    return bool(short and flat)
+
+
+def _fit_result(
+    problem: _Problem,
+    p: np.ndarray,
+    chi2: float,
+    grad: np.ndarray,
+    nit: int,
+    status: int,
+    message: str,
+    path: list,
+    values: list,
+    J: np.ndarray | None = None,
+    estimate_scale: bool = False,
+    **extra: Any,
+) -> scipy.optimize.OptimizeResult:
+    """The result of a fit; with ``J``, also the covariance of the parameters and their standard errors."""
+    if J is not None:
+        cov = _covariance(_normal_matrix(J, problem.w), chi2, problem, estimate_scale)
+        extra = {"cov": cov, "perr": np.sqrt(np.diag(cov)), **extra}
+    return optimize_result(
         x=p,
         fun=chi2,
-        cov=cov,
-        perr=np.sqrt(np.diag(cov)),
+        jac=grad,
         nit=nit,
         nfev=problem.nfev,
         njev=problem.njev,
-        path=np.array(path),
-        chi2=np.array(history),
-        lam=lam,
-        success=success,
+        status=status,
         message=message,
+        history={"x": path, "fun": values},
+        **extra,
     )
 
 
@@ -750,18 +829,24 @@ def _covariance(A: np.ndarray, chi2: float, problem: _Problem, estimate_scale: b
 class _Problem:
     """A least-squares problem: validated data, and the model and Jacobian evaluated with checks."""
 
-    def __init__(self, model: Any, jac: Any, p0: Any, x: Any, y: Any, sigma: Any) -> None:
+    def __init__(self, model: Any, jac: Any, p0: Any, x: Any, y: Any, yerr: Any) -> None:
         self.model = check_callable(model, "model")
         self.jac = check_callable(jac, "jac")
         self.p0 = as_point(p0, "p0")
         self.x = _as_data(x, "x")
         self.y = _as_data(y, "y")
         _check_same_length(self.x, self.y)
-        self.w = 1 / _sigma_or_ones(sigma, self.y.size) ** 2
+        self.w = 1 / _yerr_or_ones(yerr, self.y.size) ** 2
         self.n_params = self.p0.size
         self.nfev = 0
         self.njev = 0
         self.failure = ""  # why the last evaluation that returned None failed
+
+    def start(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """The starting parameters, and the model, its Jacobian and χ² there (where a failure is an error)."""
+        f = self.evaluate_model(self.p0, first=True)
+        J = self.evaluate_jac(self.p0, first=True)
+        return self.p0, f, J, self.chi2(f)
 
     def evaluate_model(self, p: np.ndarray, first: bool = False) -> np.ndarray | None:
         """model(x, *p), shape (N,); None if it fails (see ``_evaluate``)."""
@@ -834,17 +919,17 @@ def _check_same_length(x: np.ndarray, y: np.ndarray) -> None:
         raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
 
 
-def _sigma_or_ones(sigma: Any, n: int) -> np.ndarray:
-    """The uncertainties as an array of shape (n,): ones if None, a scalar broadcast, each > 0."""
-    if sigma is None:
+def _yerr_or_ones(yerr: Any, n: int) -> np.ndarray:
+    """The data's uncertainties as an array of shape (n,): ones if None, a scalar broadcast, each > 0."""
+    if yerr is None:
         return np.ones(n)
-    sigma = as_real_array(sigma, "sigma")
-    if sigma.ndim > 1 or (sigma.ndim == 1 and sigma.size != n):
-        raise ValueError(f"sigma must be a number or an array of shape ({n},) like y, got shape {sigma.shape}")
-    if np.any(sigma <= 0):
-        bad = float(sigma[sigma <= 0].flat[0])
-        raise ValueError(f"sigma must be positive (the uncertainties of y), got the value {bad!r}")
-    return np.broadcast_to(sigma, (n,)).astype(np.float64)
+    yerr = as_real_array(yerr, "yerr")
+    if yerr.ndim > 1 or (yerr.ndim == 1 and yerr.size != n):
+        raise ValueError(f"yerr must be a number or an array of shape ({n},) like y, got shape {yerr.shape}")
+    if np.any(yerr <= 0):
+        bad = float(yerr[yerr <= 0].flat[0])
+        raise ValueError(f"yerr must be positive (the uncertainties of y), got the value {bad!r}")
+    return np.broadcast_to(yerr, (n,)).astype(np.float64)
 
 
 def _normal_density(x: np.ndarray, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
@@ -866,8 +951,6 @@ def _gaussian_arguments(x: Any, mu: Any, sigma: Any) -> tuple[np.ndarray, np.nda
             f"x, mu and sigma must broadcast together, got shapes {x.shape}, {mu.shape} and {sigma.shape}"
         ) from exc
     return x, mu, sigma
-
-
 
 
 def _fmt(p: np.ndarray) -> str:

@@ -24,14 +24,16 @@ network of *Backpropagation: A Network Learns to Draw* (``book/m3/backprop.md``)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection, Mapping, Sequence
 from numbers import Real
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.optimize
 from numpy.typing import ArrayLike
 
-from ._validation import check_integer, check_rng, check_step
+from ._results import CONVERGED, DIVERGED, NO_DECREASE, optimize_result
+from ._validation import check_callable, check_integer, check_rng, check_step
 
 __all__ = [
     "sigmoid",
@@ -41,6 +43,7 @@ __all__ = [
     "feed_forward",
     "cost",
     "backprop",
+    "backprop_variant",
     "train",
 ]
 
@@ -58,8 +61,7 @@ def _as_float(z: Any, name: str = "z") -> np.ndarray:
     arr = np.asarray(z)
     if arr.dtype == bool or arr.dtype.kind not in "iuf":
         raise TypeError(
-            f"{name} must be a real number or an array of real numbers, "
-            f"got {type(z).__name__} with dtype {arr.dtype}"
+            f"{name} must be a real number or an array of real numbers, got {type(z).__name__} with dtype {arr.dtype}"
         )
     return arr.astype(np.float64, copy=False)
 
@@ -245,8 +247,7 @@ def _check_network(network: Any) -> Network:
         b = _as_finite_matrix(layer[1], f"{where}: b", hint=f"{column}: use b.reshape(-1, 1)")
         if n_in is not None and W.shape[1] != n_in:
             raise ValueError(
-                f"{where}: W has shape {W.shape}, but layer {l} has {n_in} outputs; "
-                f"W must have shape (n_out, {n_in})"
+                f"{where}: W has shape {W.shape}, but layer {l} has {n_in} outputs; W must have shape (n_out, {n_in})"
             )
         if b.shape != (n_out, 1):
             raise ValueError(f"{where}: b has shape {b.shape}{column} to match W of shape {W.shape}")
@@ -278,8 +279,6 @@ def _check_y(network: Network, x: np.ndarray, y: Any) -> np.ndarray:
             f"y must have shape (n_out, N) = {expected}, one target column per example of x, got shape {y.shape}"
         )
     return y
-
-
 
 
 # ---------------------------------------------------------------------------
@@ -470,12 +469,32 @@ def cost(network: Network, x: ArrayLike, y: ArrayLike) -> float:
     return float(np.vdot(error, error)) / x.shape[1]
 
 
-def _backward(network: Network, activations: list[np.ndarray], error: np.ndarray) -> Network:
-    """Backpropagation without checks, from the forward pass and ``error = a⁽ᴸ⁾ − y``."""
+def _backward(
+    network: Network,
+    activations: list[np.ndarray],
+    error: np.ndarray,
+    *,
+    factors: Mapping[int, np.ndarray] | None = None,
+    untransposed: Collection[int] = (),
+) -> Network:
+    """Backpropagation without checks, from the forward pass and ``error = a⁽ᴸ⁾ − y``.
+
+    With ``factors`` or ``untransposed`` it computes one of the variations of :func:`backprop_variant`:
+    ``factors[l]`` stands where σ′(z⁽ˡ⁾) belongs, and each layer ``l`` in ``untransposed`` carries
+    δ⁽ˡ⁾ back with W⁽ˡ⁾ where W⁽ˡ⁾ᵀ belongs. Without them, it is backpropagation itself.
+    """
+    factors = factors or {}
+
+    def times_sigma_prime(v: np.ndarray, l: int) -> np.ndarray:
+        """v ⊙ σ′(z⁽ˡ⁾), with σ′(z) = σ(z)(1 − σ(z)) = a(1 − a) from the activation a⁽ˡ⁾ = activations[l]."""
+        if l in factors:
+            return v * factors[l]
+        a = activations[l]
+        return v * a * (1.0 - a)
+
     n_examples = error.shape[1]
-    a = activations[-1]
-    # δ⁽ᴸ⁾ = ∂C/∂z⁽ᴸ⁾ = 2(a⁽ᴸ⁾ − y) ⊙ σ′(z⁽ᴸ⁾) / N,  with σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)
-    delta = (2.0 / n_examples) * error * a * (1.0 - a)
+    # δ⁽ᴸ⁾ = ∂C/∂z⁽ᴸ⁾ = 2(a⁽ᴸ⁾ − y) ⊙ σ′(z⁽ᴸ⁾) / N
+    delta = times_sigma_prime((2.0 / n_examples) * error, len(network))
     gradients = [None] * len(network)
     for l in reversed(range(len(network))):  # network[l] is layer l+1
         a_previous = activations[l]
@@ -484,8 +503,8 @@ def _backward(network: Network, activations: list[np.ndarray], error: np.ndarray
         gradients[l] = (dC_dW, dC_db)
         if l > 0:
             W = network[l][0]
-            # δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ δ⁽ˡ⁾) ⊙ σ′(z⁽ˡ⁻¹⁾), with σ′(z⁽ˡ⁻¹⁾) = a⁽ˡ⁻¹⁾(1 − a⁽ˡ⁻¹⁾)
-            delta = (W.T @ delta) * a_previous * (1.0 - a_previous)
+            # δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ δ⁽ˡ⁾) ⊙ σ′(z⁽ˡ⁻¹⁾)
+            delta = times_sigma_prime((W if l + 1 in untransposed else W.T) @ delta, l)
     return gradients
 
 
@@ -509,7 +528,8 @@ def backprop(network: Network, x: ArrayLike, y: ArrayLike) -> Network:
     :math:`\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))` is computed from the
     activations :math:`a = \\sigma(z)` that the forward pass already has. For the
     1-6-7-2 network these are the assignment's six Jacobians ``J_W3``, ``J_b3``,
-    ``J_W2``, ``J_b2``, ``J_W1`` and ``J_b1``.
+    ``J_W2``, ``J_b2``, ``J_W1`` and ``J_b1``. :func:`backprop_variant` computes
+    the same with a chosen mistake in these formulas.
 
     Parameters
     ----------
@@ -550,12 +570,126 @@ def backprop(network: Network, x: ArrayLike, y: ArrayLike) -> Network:
     return _backward(network, activations, activations[-1] - y)
 
 
+def backprop_variant(
+    network: Network,
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    sigma_prime: Mapping[int, Callable[[np.ndarray, np.ndarray], ArrayLike]] | None = None,
+    untransposed: Collection[int] = (),
+) -> Network:
+    """Backpropagation with the chain rule changed on purpose: what a mistake in it computes.
+
+    The same backward pass as :func:`backprop`, with two changes you choose:
+
+    .. math::
+
+        \\delta^{(l)} = \\bigl(M^{(l+1)} \\delta^{(l+1)}\\bigr) \\odot g_l\\bigl(z^{(l)}, a^{(l)}\\bigr),
+        \\qquad M^{(l+1)} = W^{(l+1)\\top} \\text{ or } W^{(l+1)},
+
+    where :math:`g_l = \\sigma'` unless ``sigma_prime`` gives another function
+    for layer :math:`l` (the output layer's :math:`\\delta^{(L)}` included), and
+    :math:`M^{(l+1)}` is the untransposed :math:`W^{(l+1)}` for the layers in
+    ``untransposed``. With neither, the result is :func:`backprop`'s. The
+    assignment checker :func:`mvcalc.checks.check_jacobian` uses it to find
+    which mistake reproduces a reader's wrong Jacobian: a missing
+    :math:`\\sigma'` is ``lambda z, a: 1.0``, :math:`\\sigma'` applied to
+    :math:`a` instead of :math:`z` is ``lambda z, a: d_sigmoid(a)``, the tanh
+    derivative of the lecture videos is ``lambda z, a: d_tanh(z)``.
+
+    Parameters
+    ----------
+    network, x, y
+        As for :func:`backprop`.
+    sigma_prime : dict, optional
+        Maps a layer :math:`l` (1 to :math:`L`, the output layer) to a function
+        ``g(z, a)`` of that layer's :math:`z^{(l)}` and :math:`a^{(l)}`, both of
+        shape ``(width, N)``, whose value (of that shape, or broadcasting to it)
+        is used where :math:`\\sigma'(z^{(l)})` belongs.
+    untransposed : collection of int, optional
+        Layers :math:`l` (2 to :math:`L`) whose :math:`W^{(l)}` carries
+        :math:`\\delta^{(l)}` back untransposed. Only a square
+        :math:`W^{(l)}` can: any other gives a shape error.
+
+    Returns
+    -------
+    list of (dC/dW, dC/db) pairs
+        As :func:`backprop` returns them, computed with the changes.
+
+    Raises
+    ------
+    TypeError
+        If ``sigma_prime`` is not a dict of functions, a layer is not an
+        integer, or ``g`` returns something that is not real numbers; and as
+        for :func:`backprop`.
+    ValueError
+        If a layer is out of range, a :math:`W^{(l)}` in ``untransposed`` is not
+        square, or ``g`` returns an array that does not broadcast to the shape
+        of :math:`z^{(l)}`; and as for :func:`backprop`.
+
+    Examples
+    --------
+    Forgetting :math:`\\sigma'(z^{(3)})` in the output layer changes
+    ``J_b3``; changing nothing gives :func:`backprop`'s result:
+
+    >>> from mvcalc.datasets import heart_curve
+    >>> x, y = heart_curve()
+    >>> network = init_network([1, 6, 7, 2], np.random.default_rng(0))
+    >>> forgot = backprop_variant(network, x, y, sigma_prime={3: lambda z, a: 1.0})
+    >>> print(np.round(forgot[-1][1].ravel(), 6))   # J_b3 without σ′(z⁽³⁾)
+    [ 0.395921 -0.123453]
+    >>> same = backprop_variant(network, x, y)
+    >>> all(np.array_equal(p, q) for P, Q in zip(same, backprop(network, x, y)) for p, q in zip(P, Q))
+    True
+
+    Introduced in: Module 3, *Try It Yourself: Backpropagation* (``book/m3/backprop-try.md``).
+    """
+    network = _check_network(network)
+    x = _check_x(network, x)
+    y = _check_y(network, x, y)
+    n_layers = len(network)
+    sigma_prime = {} if sigma_prime is None else sigma_prime
+    if not isinstance(sigma_prime, Mapping):
+        raise TypeError(
+            "sigma_prime must be a dict mapping layers to functions g(z, a), such as {3: lambda z, a: 1.0}; "
+            f"got {type(sigma_prime).__name__}"
+        )
+    if isinstance(untransposed, (str, bytes)) or not isinstance(untransposed, Collection):
+        raise TypeError(f"untransposed must be a collection of layers such as (2, 3), got {untransposed!r}")
+    for l in sigma_prime:
+        check_integer(l, f"sigma_prime's layer {l!r}", what=f"1 to {n_layers}")
+        if l > n_layers:
+            raise ValueError(f"sigma_prime's layer {l!r} must be 1 to {n_layers}, the layers of the network")
+        check_callable(sigma_prime[l], f"sigma_prime[{l}]")
+    for l in untransposed:
+        check_integer(l, f"the layer {l!r} in untransposed", minimum=2, what=f"2 to {n_layers}")
+        W = network[l - 1][0] if l <= n_layers else None
+        if W is None or W.shape[0] != W.shape[1]:
+            what = "no such layer" if W is None else f"W⁽{l}⁾ has shape {W.shape}"
+            raise ValueError(
+                f"the layer {l} in untransposed must be 2 to {n_layers} with a square W ({what}): "
+                "only a square W can stand where its transpose belongs"
+            )
+    zs, activations = _forward(network, x)
+    factors = {}
+    for l, g in sigma_prime.items():
+        value = _as_float(g(zs[l - 1], activations[l]), f"sigma_prime[{l}](z, a)")
+        try:
+            factors[l] = np.broadcast_to(value, zs[l - 1].shape)
+        except ValueError:
+            raise ValueError(
+                f"sigma_prime[{l}](z, a) returned shape {value.shape}, which does not broadcast to the shape "
+                f"{zs[l - 1].shape} of z⁽{l}⁾"
+            ) from None
+    return _backward(network, activations, activations[-1] - y, factors=factors, untransposed=set(untransposed))
+
+
 def train(
     network: Network,
     x: ArrayLike,
     y: ArrayLike,
     *,
-    iterations: int,
+    maxiter: int,
     step: float,
     noise: float = 0.0,
     rng: np.random.Generator | None = None,
@@ -589,8 +723,9 @@ def train(
         The inputs, one column per example.
     y : array_like, shape (n_out, N)
         The targets, one column per example.
-    iterations : int
-        The number of descent steps, positive.
+    maxiter : int
+        The number of descent steps, positive: training has no stopping rule
+        and takes them all unless the parameters stop being finite.
     step : float
         The step size :math:`\\gamma`, positive (the assignment uses 7).
     noise : float, optional
@@ -605,29 +740,36 @@ def train(
     Returns
     -------
     scipy.optimize.OptimizeResult
-        With fields
+        In the vocabulary of every iterative method in mvcalc (see
+        :mod:`mvcalc.optimise`):
 
         - ``x``: the trained network, a list of ``(W, b)`` pairs;
         - ``fun``: its cost, a float;
-        - ``nit``: the number of iterations done (``iterations`` on success);
-        - ``costs``: ndarray of shape ``(nit + 1,)``, the cost before each
-          iteration and after the last (``costs[-1] == fun``);
+        - ``jac``: the gradient of the cost there, as :func:`backprop` returns
+          it (``None`` if the parameters are not finite);
+        - ``nit``: the number of iterations done (``maxiter`` on success);
+        - ``nfev`` and ``njev``: the forward and backward passes made;
+        - ``status``: 0 when every step was taken and the cost decreased, 2
+          when the parameters stopped being finite (the step is far too
+          large) and training stopped there, 4 when every step was taken but
+          the cost ended no lower than it started; ``success`` is
+          ``status == 0``;
+        - ``message``: a sentence saying what happened;
+        - ``history.fun``: ndarray of shape ``(nit + 1,)``, the cost before
+          each iteration and after the last (``history.fun[-1] == fun``);
         - ``snapshots``: list of ``(iteration, output)`` pairs, ``output`` of
           shape ``(n_out, N)`` the network's output :math:`a^{(L)}` on ``x``
           after that many iterations; at iterations 0, ``record_every``,
-          ``2 * record_every``, … and the last. Empty if ``record_every`` is None;
-        - ``success``: False if the parameters stopped being finite (the step
-          is far too large), then training stops there;
-        - ``message``: a sentence saying what happened.
+          ``2 * record_every``, … and the last. Empty if ``record_every`` is None.
 
     Raises
     ------
     TypeError
         If ``rng`` is given and is not a ``numpy.random.Generator``, or
-        ``iterations`` or ``record_every`` is not an integer; and as for
+        ``maxiter`` or ``record_every`` is not an integer; and as for
         :func:`cost`.
     ValueError
-        If ``iterations < 1``, ``step <= 0``, ``noise < 0``, ``noise > 0``
+        If ``maxiter < 1``, ``step <= 0``, ``noise < 0``, ``noise > 0``
         without an ``rng``, ``record_every < 1``; and as for :func:`cost`.
 
     Examples
@@ -635,9 +777,9 @@ def train(
     >>> from mvcalc.datasets import heart_curve
     >>> x, y = heart_curve()
     >>> network = init_network([1, 6, 7, 2], np.random.default_rng(0))
-    >>> result = train(network, x, y, iterations=2000, step=7.0, noise=1.0,
+    >>> result = train(network, x, y, maxiter=2000, step=7.0, noise=1.0,
     ...                rng=np.random.default_rng(1), record_every=500)
-    >>> print(f"{result.costs[0]:.4f} -> {result.fun:.4f} after {result.nit} iterations")
+    >>> print(f"{result.history.fun[0]:.4f} -> {result.fun:.4f} after {result.nit} iterations")
     0.1554 -> 0.0075 after 2000 iterations
     >>> [iteration for iteration, output in result.snapshots]
     [0, 500, 1000, 1500, 2000]
@@ -647,7 +789,7 @@ def train(
     network = _check_network(network)
     x = _check_x(network, x)
     y = _check_y(network, x, y)
-    iterations = check_integer(iterations, "iterations")
+    maxiter = check_integer(maxiter, "maxiter")
     step = check_step(step, "step")
     if isinstance(noise, bool) or not isinstance(noise, Real):
         raise TypeError(f"noise must be a non-negative real number, got {type(noise).__name__} {noise!r}")
@@ -664,16 +806,16 @@ def train(
     network = [(W.copy(), b.copy()) for W, b in network]  # never modify the caller's network
     n_examples = x.shape[1]
     n_blocks = 2 * len(network)
-    costs = np.empty(iterations + 1)
+    costs = np.empty(maxiter + 1)
     snapshots = []
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported, not warned about
-        for i in range(iterations + 1):
+        for i in range(maxiter + 1):
             # The forward pass gives the cost at the current parameters for free.
             _, activations = _forward(network, x)
             error = activations[-1] - y
             costs[i] = float(np.vdot(error, error)) / n_examples
             success = math.isfinite(costs[i])
-            last = i == iterations or not success
+            last = i == maxiter or not success
             if record_every is not None and (i % record_every == 0 or last):
                 snapshots.append((i, activations[-1].copy()))
             if last:
@@ -692,19 +834,31 @@ def train(
     if success and not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in network):
         success = False
     done = f"{nit} iteration{'' if nit == 1 else 's'}"
-    if success:
-        message = f"Completed {done}; the cost went from {costs[0]:.4g} to {costs[-1]:.4g}."
-    else:
+    if not success:
+        status = DIVERGED
         message = (
             f"Stopped after {done}: the parameters are no longer finite "
             f"(the cost is {float(costs[-1])}); try a smaller step than {step!r}."
         )
-    return scipy.optimize.OptimizeResult(
+    elif costs[-1] >= costs[0]:
+        status = NO_DECREASE
+        message = (
+            f"Completed {done}, but the cost did not decrease: it went from {costs[0]:.4g} to {costs[-1]:.4g}; "
+            f"try a smaller step than {step!r}."
+        )
+    else:
+        status = CONVERGED
+        message = f"Completed {done}; the cost went from {costs[0]:.4g} to {costs[-1]:.4g}."
+    final_gradient = _backward(network, activations, error) if success else None
+    return optimize_result(
         x=network,
         fun=float(costs[-1]),
+        jac=final_gradient,
         nit=nit,
-        costs=costs,
-        snapshots=snapshots,
-        success=success,
+        nfev=nit + 1,
+        njev=nit + (final_gradient is not None),
+        status=status,
         message=message,
+        history={"fun": costs},
+        snapshots=snapshots,
     )

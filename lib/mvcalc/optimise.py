@@ -10,7 +10,22 @@ The iterative methods here stop with ``success=False`` and a message that
 says what went wrong (a zero derivative, a cycle, divergence, or running out of
 iterations) instead of returning ``nan``: their failures are part of the
 lesson. Each returns a :class:`scipy.optimize.OptimizeResult`, like
-:func:`scipy.optimize.minimize`.
+:func:`scipy.optimize.minimize`, in the vocabulary that every iterative method
+of mvcalc shares:
+
+- arguments ``maxiter`` (the most iterations) and tolerances split by meaning:
+  ``xtol`` on the relative step, ``gtol`` on the size of the gradient,
+  ``ftol`` on the relative decrease of the objective;
+- results ``x``, ``fun``, ``jac`` (the derivative at ``x``), ``nit``,
+  ``nfev`` and ``njev`` (evaluations of the function and of its derivative),
+  ``status``, ``success``, ``message``, and ``history``, the record of the
+  iterations (``history.x``, the iterates from the start, and ``history.fun``
+  and ``history.jac`` where the method has them);
+- status codes: 0 converged (or, for a method with a fixed number of steps,
+  took them all and the objective decreased), 1 reached ``maxiter``, 2
+  diverged, 3 cannot take the next step (a zero derivative, a cycle, a
+  singular matrix), 4 took a fixed number of steps but the objective ended no
+  lower than it started; ``success`` is ``status == 0``.
 
 Introduced in: Module 5, *Newton–Raphson* (``book/m5/newton-raphson.md``),
 *Gradient Descent* (``book/m5/gradient-descent.md``) and *Lagrange Multipliers*
@@ -19,13 +34,22 @@ Introduced in: Module 5, *Newton–Raphson* (``book/m5/newton-raphson.md``),
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import scipy.optimize
 from numpy.typing import ArrayLike
 
-from ._validation import as_point, check_callable, check_finite_output, check_integer, check_real_scalar, check_step
+from ._results import CONVERGED, DIVERGED, MAXITER, STOPPED, optimize_result
+from ._validation import (
+    as_point,
+    call_checked,
+    check_callable,
+    check_integer,
+    check_real_scalar,
+    check_step,
+    describe_point,
+)
 from .derivatives import derivative
 from .multivariate import gradient, jacobian
 
@@ -33,7 +57,7 @@ __all__ = ["newton_raphson", "gradient_descent", "lagrange_multipliers", "DIVERG
 
 _EPS = np.finfo(np.float64).eps
 
-#: The iterates count as diverging once ``|x|`` exceeds this many times ``max(1, |x0|)``.
+#: The iterates count as diverging once ``|x|`` exceeds this many times ``max(1, |x0|)``; the same bound for all.
 DIVERGENCE_BOUND = 1e8
 
 
@@ -42,8 +66,8 @@ def newton_raphson(
     x0: float,
     *,
     fprime: Callable | None = None,
-    tol: float = 1e-12,
-    max_iter: int = 50,
+    xtol: float = 1e-12,
+    maxiter: int = 50,
 ) -> scipy.optimize.OptimizeResult:
     """A root of a function of one variable by the Newton–Raphson method.
 
@@ -63,28 +87,33 @@ def newton_raphson(
     fprime : callable, optional
         The derivative :math:`f'`. By default a central difference,
         :func:`mvcalc.derivative`.
-    tol : float
-        Converged when a step is at most ``tol * max(1, |x|)``, or when
+    xtol : float
+        Converged when a step is at most ``xtol * max(1, |x|)`` (a relative
+        step, as in :func:`scipy.optimize.newton`'s ``tol``), or when
         :math:`f(x) = 0` exactly.
-    max_iter : int
+    maxiter : int
         The most steps to take.
 
     Returns
     -------
     scipy.optimize.OptimizeResult
         ``x`` (the last iterate: the root if ``success``), ``fun`` (:math:`f(x)`),
-        ``nit`` (steps taken), ``success``, ``message``, and ``history``, the
-        iterates as an array of shape ``(nit + 1,)`` starting with ``x0``
-        (``history[-1] == x``).
+        ``jac`` (:math:`f'(x)`, or ``None`` if :math:`f'` cannot be evaluated
+        there), ``nit`` (steps taken), ``nfev`` and ``njev`` (calls of ``f``,
+        including those of the central difference, and of ``fprime``),
+        ``status`` (0 converged, 1 ``maxiter`` reached, 2 diverged, 3 a zero
+        derivative or a cycle), ``success``, ``message``, and ``history``:
+        ``history.x``, the iterates, shape ``(nit + 1,)``, starting with ``x0``
+        (``history.x[-1] == x``), and ``history.fun``, :math:`f` at each.
 
     Raises
     ------
     TypeError
-        If ``f`` or ``fprime`` is not callable, ``x0`` or ``tol`` is not a
-        real number, ``max_iter`` is not an integer, or ``f`` or ``fprime``
+        If ``f`` or ``fprime`` is not callable, ``x0`` or ``xtol`` is not a
+        real number, ``maxiter`` is not an integer, or ``f`` or ``fprime``
         returns something other than a real scalar.
     ValueError
-        If ``x0`` is not finite, ``tol <= 0``, ``max_iter < 1``, or ``f`` or
+        If ``x0`` is not finite, ``xtol <= 0``, ``maxiter < 1``, or ``f`` or
         ``fprime`` returns a non-finite value.
 
     Notes
@@ -95,10 +124,10 @@ def newton_raphson(
       :math:`|f/f'|` exceeds :math:`\\max(1, |x_i|)/\\sqrt{\\varepsilon} \\approx
       6.7 \\times 10^7 \\max(1, |x_i|)`: the tangent is flat to working precision;
     - **cycle**: an iterate repeats an earlier one (not the previous one) to
-      within ``tol``, so the iteration will go round for ever;
+      within ``xtol``, so the iteration will go round for ever;
     - **divergence**: the next iterate is not finite or :math:`|x|` exceeds
       ``DIVERGENCE_BOUND * max(1, |x0|)`` (:math:`10^8 \\max(1, |x_0|)`);
-    - **max_iter** steps without converging (for example an oscillation that
+    - **maxiter** steps without converging (for example an oscillation that
       never exactly repeats).
 
     ``x`` is always the last finite iterate, never ``nan``.
@@ -110,8 +139,8 @@ def newton_raphson(
     >>> print(f"{res.x:.6f} after {res.nit} steps: {res.success}")
     -1.769292 after 5 steps: True
     >>> res = newton_raphson(f, 0.0, fprime=lambda x: 3 * x**2 - 2)
-    >>> print(res.success, res.history)
-    False [0. 1. 0.]
+    >>> print(res.success, res.status, res.history.x)
+    False 3 [0. 1. 0.]
     >>> print(res.message)
     cycle: iterate 2 (x = 0) repeats iterate 0, so the iteration goes round 0 → 1 → 0 → … for ever
 
@@ -121,24 +150,36 @@ def newton_raphson(
     if fprime is not None:
         check_callable(fprime, "fprime")
     x = check_real_scalar(x0, "x0")
-    tol = check_step(tol, "tol")
-    max_iter = check_integer(max_iter, "max_iter")
+    xtol = check_step(xtol, "xtol")
+    maxiter = check_integer(maxiter, "maxiter")
     bound = DIVERGENCE_BOUND * max(1.0, abs(x))
+    calls = {"f": 0, "fprime": 0}
 
-    history = [x]
-    fx = _scalar(f, x, "f")
-    success = False
+    def counted_f(t):
+        calls["f"] += 1
+        return f(t)
+
+    def slope_at(t: float) -> float:
+        if fprime is None:
+            return _numerical_slope(counted_f, t)
+        calls["fprime"] += 1
+        return _scalar(fprime, t, "fprime")
+
+    history, values = [x], [_scalar(counted_f, x, "f")]
+    fx, slope, slope_x = values[0], None, None
+    status = None
     while True:
         if fx == 0:
-            success, message = True, "converged: f(x) = 0 exactly"
+            status, message = CONVERGED, "converged: f(x) = 0 exactly"
             break
-        if len(history) > max_iter:
-            message = f"did not converge in max_iter={max_iter} steps (|f(x)| = {abs(fx):.3g})"
+        if len(history) > maxiter:
+            status, message = MAXITER, f"did not converge in maxiter={maxiter} steps (|f(x)| = {abs(fx):.3g})"
             break
-        slope = _scalar(fprime, x, "fprime") if fprime is not None else _numerical_slope(f, x)
+        slope, slope_x = slope_at(x), x
         step = fx / slope if slope != 0 else np.inf
         if abs(step) > max(1.0, abs(x)) / np.sqrt(_EPS):
             size = "0" if slope == 0 else f"{slope:.3g}, zero to working precision,"
+            status = STOPPED
             message = (
                 f"zero derivative: f'(x) = {size} at x = {x:.12g}, so the tangent line "
                 "does not cross zero (x is a stationary point of f: a turning point or an inflection)"
@@ -146,27 +187,43 @@ def newton_raphson(
             break
         x_new = x - step
         if not np.isfinite(x_new) or abs(x_new) > bound:
+            status = DIVERGED
             message = (
                 f"diverged: the next iterate x = {x_new:.3g} is beyond the bound {bound:.3g} "
                 f"(from x = {x:.6g}, where f'(x) = {slope:.3g})"
             )
             break
         history.append(x_new)
-        x, fx = x_new, _scalar(f, x_new, "f")
-        scale = tol * max(1.0, abs(x))
+        x, fx = x_new, _scalar(counted_f, x_new, "f")
+        values.append(fx)
+        scale = xtol * max(1.0, abs(x))
         if abs(step) <= scale:
-            success, message = True, f"converged: the last step was {abs(step):.3g} <= tol * max(1, |x|)"
+            status, message = CONVERGED, f"converged: the last step was {abs(step):.3g} <= xtol * max(1, |x|)"
             break
         repeats = [j for j, earlier in enumerate(history[:-2]) if abs(x - earlier) <= scale]
         if repeats:
             cycle = " → ".join(f"{round(v, 9) + 0.0:.6g}" for v in history[repeats[-1] :])
+            status = STOPPED
             message = (
                 f"cycle: iterate {len(history) - 1} (x = {x:.6g}) repeats iterate {repeats[-1]}, "
                 f"so the iteration goes round {cycle} → … for ever"
             )
             break
-    return scipy.optimize.OptimizeResult(
-        x=x, fun=fx, nit=len(history) - 1, success=success, message=message, history=np.array(history)
+    if slope_x != x:
+        try:
+            slope = slope_at(x)
+        except ValueError:  # f' is not finite at the last iterate: there is no derivative to report
+            slope = None
+    return optimize_result(
+        x=x,
+        fun=fx,
+        jac=slope,
+        nit=len(history) - 1,
+        nfev=calls["f"],
+        njev=calls["fprime"],
+        status=status,
+        message=message,
+        history={"x": history, "fun": values},
     )
 
 
@@ -175,8 +232,9 @@ def gradient_descent(
     x0: ArrayLike,
     *,
     step: float,
-    tol: float = 1e-8,
-    max_iter: int = 10_000,
+    f: Callable | None = None,
+    gtol: float = 1e-8,
+    maxiter: int = 10_000,
 ) -> scipy.optimize.OptimizeResult:
     """A minimum by gradient descent with a fixed step: walk downhill, against the gradient.
 
@@ -196,29 +254,34 @@ def gradient_descent(
         The step size :math:`\\gamma > 0`. On a quadratic whose Hessian has
         largest eigenvalue :math:`\\lambda_{\\max}` the iteration converges if
         and only if :math:`\\gamma < 2/\\lambda_{\\max}`.
-    tol : float
-        Converged when :math:`\\lVert \\nabla f(x) \\rVert < \\text{tol}`.
-    max_iter : int
+    f : callable, optional
+        The function being minimised, ``f(x)`` a real number. The descent does
+        not need it; when it is given, ``fun`` and ``history.fun`` record it.
+    gtol : float
+        Converged when :math:`\\lVert \\nabla f(x) \\rVert < \\text{gtol}`.
+    maxiter : int
         The most steps to take.
 
     Returns
     -------
     scipy.optimize.OptimizeResult
-        ``x`` (shape ``(n,)``, the last iterate), ``jac`` (the gradient at
-        ``x``), ``nit`` (steps taken), ``success``, ``message``, ``path`` (the
-        iterates, shape ``(nit + 1, n)``, starting with ``x0``) and
-        ``grad_norms`` (:math:`\\lVert \\nabla f \\rVert` at each iterate of
-        ``path``, shape ``(nit + 1,)``).
+        ``x`` (shape ``(n,)``, the last iterate), ``fun`` (:math:`f(x)`, or
+        ``None`` without ``f``), ``jac`` (the gradient at ``x``), ``nit``
+        (steps taken), ``nfev`` and ``njev`` (calls of ``f`` and ``grad``),
+        ``status`` (0 converged, 1 ``maxiter`` reached, 2 diverged),
+        ``success``, ``message``, and ``history``: ``history.x`` (the iterates,
+        shape ``(nit + 1, n)``, starting with ``x0``), ``history.jac`` (the
+        gradient at each, same shape) and, with ``f``, ``history.fun``.
 
     Raises
     ------
     TypeError
-        If ``grad`` is not callable, ``x0``, ``step`` or ``tol`` is not real,
-        ``max_iter`` is not an integer, or ``grad`` returns non-numbers.
+        If ``grad`` or ``f`` is not callable, ``x0``, ``step`` or ``gtol`` is
+        not real, ``maxiter`` is not an integer, or ``grad`` returns non-numbers.
     ValueError
-        If ``x0`` is not a finite 1-D array, ``step <= 0``, ``tol <= 0``,
-        ``max_iter < 1``, ``grad`` returns the wrong shape, or ``grad(x0)`` is
-        not finite.
+        If ``x0`` is not a finite 1-D array, ``step <= 0``, ``gtol <= 0``,
+        ``maxiter < 1``, ``grad`` returns the wrong shape, ``grad(x0)`` is
+        not finite, or ``f`` returns a non-scalar or non-finite value.
 
     Notes
     -----
@@ -234,54 +297,65 @@ def gradient_descent(
     >>> print(res.success, res.nit, np.round(res.x, 8) + 0.0)
     True 182 [0. 0.]
     >>> res = gradient_descent(grad, [1.0, 1.0], step=0.11)   # beyond 2/20
-    >>> print(res.success, res.message)
-    False diverged at step 103: ‖x‖ = 1.43e+08 exceeds the bound 1.41e+08; the step 0.11 is too large
+    >>> print(res.success, res.status, res.message)
+    False 2 diverged at step 103: ‖x‖ = 1.43e+08 exceeds the bound 1.41e+08; the step 0.11 is too large
 
     Introduced in: Module 5, *Gradient Descent*.
     """
     check_callable(grad, "grad")
+    if f is not None:
+        check_callable(f)
     x = as_point(x0, "x0")
     step = check_step(step, "step")
-    tol = check_step(tol, "tol")
-    max_iter = check_integer(max_iter, "max_iter")
+    gtol = check_step(gtol, "gtol")
+    maxiter = check_integer(maxiter, "maxiter")
     bound = DIVERGENCE_BOUND * max(1.0, float(np.linalg.norm(x)))
 
     g = _gradient_at(grad, x, first=True)
-    path, norms = [x], [float(np.linalg.norm(g))]
-    success = False
-    for i in range(1, max_iter + 1):
-        if norms[-1] < tol:
-            success, message = True, f"converged: ‖grad‖ = {norms[-1]:.3g} < tol"
+    path, gradients = [x], [g]
+    values = [_scalar_of_vector(f, x, "f")] if f is not None else None
+    norm = float(np.linalg.norm(g))
+    status, g_new = MAXITER, g
+    for i in range(1, maxiter + 2):
+        if norm < gtol:
+            status, message = CONVERGED, f"converged: ‖grad‖ = {norm:.3g} < gtol"
+            break
+        if i > maxiter:
+            message = f"did not converge in maxiter={maxiter} steps (‖grad‖ = {norm:.3g})"
             break
         with np.errstate(all="ignore"):
             x_new = x - step * g
         size = float(np.linalg.norm(x_new))
         if not np.isfinite(size) or size > bound:
+            status = DIVERGED
             message = (
-                f"diverged at step {i}: ‖x‖ = {size:.3g} exceeds the bound {bound:.3g}; "
-                f"the step {step:g} is too large"
+                f"diverged at step {i}: ‖x‖ = {size:.3g} exceeds the bound {bound:.3g}; the step {step:g} is too large"
             )
             break
         g_new = _gradient_at(grad, x_new, first=False)
         if g_new is None:
+            status = DIVERGED
             message = f"diverged at step {i}: grad returned a non-finite value; the step {step:g} may be too large"
             break
         x, g = x_new, g_new
         path.append(x)
-        norms.append(float(np.linalg.norm(g)))
-    else:
-        if norms[-1] < tol:
-            success, message = True, f"converged: ‖grad‖ = {norms[-1]:.3g} < tol"
-        else:
-            message = f"did not converge in max_iter={max_iter} steps (‖grad‖ = {norms[-1]:.3g})"
-    return scipy.optimize.OptimizeResult(
+        gradients.append(g)
+        if values is not None:
+            values.append(_scalar_of_vector(f, x, "f"))
+        norm = float(np.linalg.norm(g))
+    history = {"x": path, "jac": gradients}
+    if values is not None:
+        history["fun"] = values
+    return optimize_result(
         x=x,
+        fun=values[-1] if values is not None else None,
         jac=g,
         nit=len(path) - 1,
-        success=success,
+        nfev=len(values) if values is not None else 0,
+        njev=len(path) + (status == DIVERGED and g_new is None),
+        status=status,
         message=message,
-        path=np.array(path),
-        grad_norms=np.array(norms),
+        history=history,
     )
 
 
@@ -394,37 +468,24 @@ def _numerical_slope(f: Callable, x: float) -> float:
 
 def _scalar(f: Callable, x: float, name: str) -> float:
     """Evaluate a function of one variable at x; check it returned one finite real number."""
-    where = f"at x = {x!r}"
-    value = check_finite_output(f(x), where, name)
-    if np.iscomplexobj(value):
-        raise TypeError(f"{name} must return real values, got dtype {value.dtype} {where}")
+    value = call_checked(f, x, name, where=lambda: f"at x = {x!r}")
     if value.size != 1:
-        raise ValueError(f"{name} must return a scalar, got an array of shape {value.shape} {where}")
+        raise ValueError(f"{name} must return a scalar, got an array of shape {value.shape} at x = {x!r}")
     return float(value.reshape(()))
 
 
 def _scalar_of_vector(f: Callable, x: np.ndarray, name: str) -> float:
     """Evaluate a function of several variables at x; check it returned one finite real number."""
-    where = f"at x = {np.array2string(x, precision=6)}"
-    value = check_finite_output(f(x.copy()), where, name)
-    if np.iscomplexobj(value):
-        raise TypeError(f"{name} must return real values, got dtype {value.dtype} {where}")
-    if value.ndim != 0:
-        raise ValueError(f"{name} must return a scalar, got an array of shape {value.shape} {where}")
-    return float(value)
+    return float(call_checked(f, x, name, where=lambda: describe_point(x), scalar=True))
 
 
 def _gradient_at(grad: Callable, x: np.ndarray, first: bool) -> np.ndarray | None:
     """grad(x) as a float array of shape (n,); None if it is not finite after the first step."""
-    where = f"at x = {np.array2string(x, precision=6)}"
-    with np.errstate(all="ignore"):
-        value = np.asarray(grad(x.copy()))
-    if value.dtype == bool or value.dtype.kind not in "iuf":
-        raise TypeError(f"grad must return real numbers, got dtype {value.dtype} {where}")
+    value = call_checked(grad, x, "grad", where=lambda: describe_point(x), finite=first)
     if value.shape != x.shape:
-        raise ValueError(f"grad must return an array of shape {x.shape} like x, got shape {value.shape} {where}")
+        raise ValueError(
+            f"grad must return an array of shape {x.shape} like x, got shape {value.shape} {describe_point(x)}"
+        )
     if not np.all(np.isfinite(value)):
-        if first:
-            raise ValueError(f"grad returned a non-finite value {value!r} {where}")
         return None
     return value.astype(np.float64)
