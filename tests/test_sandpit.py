@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import sympy as sp  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from scipy.optimize import differential_evolution, minimize  # noqa: E402
@@ -229,22 +230,82 @@ def test_depth_broadcasts_and_returns_a_float_for_scalars(pits):
     assert pit.depth([1, 2], 3).shape == (2,)
 
 
-def test_call_gradient_and_hessian_agree_with_mvcalc(pits):
-    pit = pits["random_pits"]
+_X, _Y = sp.symbols("x y", real=True)
+# The raw height of dome_with_well, as its docstring writes it.
+DOME_HEIGHT = -sp.Rational(1, 10) * ((_X - 3) ** 2 + (_Y - 3) ** 2) - 5 * sp.exp(
+    -((_X - sp.Rational(3, 2)) ** 2 + (_Y - sp.Rational(37, 10)) ** 2) / 2
+)
+
+
+def closed_form(pit, height):
+    """The depth's gradient and Hessian from sympy's derivatives of the raw ``height``, as functions of p.
+
+    d = -9 + 8 (h - h_min) / (h_max - h_min), so the derivatives of d are those of h times
+    8 / (h_max - h_min): a scale read off two depths of the pit, not off any derivative.
+    """
+    h = sp.lambdify((_X, _Y), height, "numpy")
+    grad_h = sp.lambdify((_X, _Y), [sp.diff(height, v) for v in (_X, _Y)], "numpy")
+    hess_h = sp.lambdify((_X, _Y), sp.hessian(height, (_X, _Y)), "numpy")
+    a, b = (1.0, 1.0), (4.0, 2.0)
+    scale = (pit.depth(*a) - pit.depth(*b)) / (h(*a) - h(*b))
+
+    def depth(p):
+        return pit.depth(*a) + scale * (h(*p) - h(*a))
+
+    def grad(p):
+        return scale * np.array(grad_h(*p), dtype=float)
+
+    def hess(p):
+        return scale * np.array(hess_h(*p), dtype=float)
+
+    return depth, grad, hess
+
+
+def test_gradient_and_hessian_match_the_closed_form(pits):
+    pit = pits["dome"]
+    _, grad, hess = closed_form(pit, DOME_HEIGHT)
+    for p in [(2.2, 3.1), (1.5, 3.7), (4.6, 0.8), (0.3, 5.5), (0.0, 0.0), (6.0, 3.0)]:
+        assert np.allclose(pit.gradient(p), grad(p), atol=1e-8), p
+        assert np.allclose(pit.hessian(p), hess(p), atol=1e-5), p
+
+
+def test_a_landscape_is_a_function_of_a_point_for_mvcalc(pits):
+    pit = pits["dome"]
+    _, grad, hess = closed_form(pit, DOME_HEIGHT)
     p = np.array([2.2, 3.1])
     assert isinstance(pit(p), float)
     assert pit(p) == pit.depth(*p)
-    assert np.allclose(mvcalc.gradient(pit, p), pit.gradient(p))
-    assert np.allclose(mvcalc.hessian(pit, p), pit.hessian(p))
-    H = pit.hessian(p)
-    assert H.shape == (2, 2) and np.array_equal(H, H.T)
+    assert np.allclose(mvcalc.gradient(pit, p), grad(p), atol=1e-8)
+    assert np.allclose(mvcalc.hessian(pit, p), hess(p), atol=1e-5)
 
 
-def test_gradient_matches_a_difference_quotient(pits):
-    pit = pits["dome"]
-    p, h = np.array([2.5, 1.5]), 1e-5
-    quotient = [(pit.depth(*(p + e)) - pit.depth(*(p - e))) / (2 * h) for e in np.eye(2) * h]
-    assert np.allclose(pit.gradient(p), quotient, atol=1e-6)
+def random_pits_height(seed: int):
+    """Sympy's raw height of random_pits(default_rng(seed)), from its docstring's formula.
+
+    The amplitudes and phases are drawn as the docstring says, in its order: 16 normal
+    draws for a (over the frequency pairs k_x, k_y = 1..4, k_x fastest), then the
+    16 phases phi and the 16 phases psi, uniform on [0, 2 pi).
+    """
+    rng = np.random.default_rng(seed)
+    pairs = [(kx, ky) for ky in range(1, 5) for kx in range(1, 5)]
+    a = [float(v) / (kx**2 + ky**2) ** 0.6 for v, (kx, ky) in zip(rng.normal(size=16), pairs, strict=True)]
+    phi, psi = rng.uniform(0.0, 2 * np.pi, size=(2, 16))
+    waves = sum(
+        a_k * sp.cos(kx * sp.pi * _X / 6 + float(f)) * sp.cos(ky * sp.pi * _Y / 6 + float(g))
+        for a_k, (kx, ky), f, g in zip(a, pairs, phi, psi, strict=True)
+    )
+    c = 0.3 * sum(abs(v) for v in a)
+    return waves + c * (((_X - 3) / 3) ** 8 + ((_Y - 3) / 3) ** 8)
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_random_pits_derivatives_match_the_closed_form(seed):
+    pit = random_pits(np.random.default_rng(seed))
+    depth, grad, hess = closed_form(pit, random_pits_height(seed))
+    for p in np.random.default_rng(seed).uniform(0.0, 6.0, size=(6, 2)):
+        assert pit.depth(*p) == pytest.approx(depth(p), abs=1e-9)  # the formula is the pit's
+        assert np.allclose(pit.gradient(p), grad(p), atol=1e-7), p
+        assert np.allclose(pit.hessian(p), hess(p), atol=1e-4), p
 
 
 def test_gradient_and_hessian_work_at_the_walls(pits):

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from _book import HTML, serve
-from mvcalc.sandpit import Sandpit, dome_with_well, multiple_minima, random_pits
+from mvcalc.sandpit import FLAT_SLOPE, STUCK_RULE, Sandpit, dome_with_well, multiple_minima, random_pits
 from mvcalc.widgets import HTMLWidget, static_text
 from mvcalc.widgets.sandpit import QUANTUM, decode_depths, encode_depths, sandpit_game
 
@@ -86,6 +86,10 @@ def test_embedded_phone_and_rules(dome):
     assert data["min_depth"] == dome.global_min_depth == -9.0
     assert (data["mode"], data["max_guesses"], data["win_radius"], data["hurry_at"]) == ("depth", 12, 0.3, 10)
     assert (data["pit"], data["name"]) == (6.0, "dome with well")
+    # the page's game takes the constants of its rules from Python, not from constants of its own
+    assert data["flat_slope"] == FLAT_SLOPE and data["stuck"] == dict(STUCK_RULE)
+    script = static_text("sandpit.js")
+    assert "data.flat_slope" in script and "data.stuck" in script and "1e-6" not in script
 
 
 def test_contours_lie_on_their_levels(dome, dome_game):
@@ -111,7 +115,7 @@ def test_inlines_its_script_and_style_and_fetches_nothing(dome_game):
     assert "<script src" not in dome_game and "<link" not in dome_game
     script = static_text("sandpit.js")
     assert not re.search(r"\bfetch\(|XMLHttpRequest|import\(|https?://(?!www\.w3\.org/2000/svg)", script)
-    assert 'aria-live' in script and "tabindex" in script
+    assert "aria-live" in script and "tabindex" in script
 
 
 def test_same_inputs_give_the_same_html():
@@ -226,7 +230,8 @@ def pits(page_file):
     for d in data:
         pit = pits[d["mode"]]
         assert d["name"] == pit.name and np.allclose(d["minimum"], pit.global_minimum, atol=1e-6), (
-            "the games on the page are not dome_with_well() and random_pits(default_rng(5)): update the test")
+            "the games on the page are not dome_with_well() and random_pits(default_rng(5)): update the test"
+        )
     return pits
 
 

@@ -101,8 +101,8 @@ def test_function_samples(data, label):
     ylo, yhi = fn["window"][2:]
     defined = np.isfinite(exact)
     y = fn["y"]
-    assert all(v is None for v, ok in zip(y, defined) if not ok), "undefined values are null"
-    got = np.array([v for v, ok in zip(y, defined) if ok], dtype=float)
+    assert all(v is None for v, ok in zip(y, defined, strict=True) if not ok), "undefined values are null"
+    got = np.array([v for v, ok in zip(y, defined, strict=True) if ok], dtype=float)
     expected = np.clip(exact[defined], ylo - 10 * (yhi - ylo), yhi + 10 * (yhi - ylo))
     assert np.allclose(got, expected, atol=6e-4)
     assert fn["fa"] == pytest.approx(float(expr.subs(X, fn["a"])), abs=6e-4)
@@ -111,8 +111,8 @@ def test_function_samples(data, label):
 def test_ln_is_undefined_left_of_zero(data):
     fn = next(f for f in data["functions"] if f["label"] == "ln x")
     x = np.array(fn["x"])
-    assert all(v is None for v, xv in zip(fn["y"], x) if xv <= 0)
-    assert all(v is not None for v, xv in zip(fn["y"], x) if xv > 0)
+    assert all(v is None for v, xv in zip(fn["y"], x, strict=True) if xv <= 0)
+    assert all(v is not None for v, xv in zip(fn["y"], x, strict=True) if xv > 0)
 
 
 def test_formulas(data):
@@ -135,8 +135,8 @@ def test_formula_is_sympys_polynomial(data, label):
     for n in (0, 1, 2, 5, MAX_ORDER):
         text = fn["formulas"][n].split("=", 1)[1]
         text = text.replace("−", "-").translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
-        text = re.sub(r"(\)|x)(\d+)", r"\1**\2", text)          # (x - 1)3 -> (x - 1)**3
-        text = re.sub(r"(\d)\s*(x|\()", r"\1*\2", text)          # 2x -> 2*x
+        text = re.sub(r"(\)|x)(\d+)", r"\1**\2", text)  # (x - 1)3 -> (x - 1)**3
+        text = re.sub(r"(\d)\s*(x|\()", r"\1*\2", text)  # 2x -> 2*x
         parsed = sp.sympify(text, locals={"x": X})
         exact = sp.series(expr, X, a, n + 1).removeO() if n > 0 else expr.subs(X, a)
         assert sp.simplify(parsed - exact) == 0, f"{label}, order {n}: {fn['formulas'][n]}"
@@ -187,7 +187,7 @@ def test_html_is_a_self_contained_widget():
 
 
 def test_output_is_deterministic_and_ids_unique():
-    menu = [("cos x, for the determinism test", np.cos)]   # data no other test builds
+    menu = [("cos x, for the determinism test", np.cos)]  # data no other test builds
     first = taylor_explorer(menu, max_order=3, samples=13)
     again = taylor_explorer(menu, max_order=3, samples=13)
     other = taylor_explorer([("sin x, for the determinism test", np.sin)], max_order=3, samples=13)
@@ -218,7 +218,9 @@ def test_output_is_deterministic_and_ids_unique():
         ({"functions": [("", np.cos)]}, ValueError, "label"),
         ({"functions": [("cos x", "cos")]}, TypeError, "callable"),
         ({"functions": [("ln x", np.log, 0.0)]}, ValueError, "cannot be expanded"),
-        ({"functions": [("cos x", np.cos, np.nan)]}, ValueError, "expansion point"),
+        ({"functions": [("cos x", np.cos, np.nan)]}, ValueError, "point of 'cos x' must be finite, got nan"),
+        ({"functions": [("cos x", np.cos, "0")]}, TypeError, "point of 'cos x' must be a real number, got str '0'"),
+        ({"functions": [("cos x", np.cos, True)]}, TypeError, "point of 'cos x' must be a real number, got bool"),
         ({"functions": [TaylorFunction("cos x", np.cos, y_range=(2, 1))]}, ValueError, "y_range"),
         ({"widget_id": "1abc"}, ValueError, "widget_id"),
         ({"widget_id": 'a" onload="x'}, ValueError, "widget_id"),
@@ -366,7 +368,11 @@ def test_explorer_in_the_browser(browser, scheme, tmp_path):
         assert _luminance(colours["rootBack"]) < 0.1, "a dark widget in the dark mode"
     else:
         assert _luminance(colours["rootBack"]) > 0.8
-    for text, back in (("selectText", "selectBack"), ("labelText", "labelBack"),
-                       ("tickFill", "rootBack"), ("readoutText", "rootBack")):
+    for text, back in (
+        ("selectText", "selectBack"),
+        ("labelText", "labelBack"),
+        ("tickFill", "rootBack"),
+        ("readoutText", "rootBack"),
+    ):
         assert colours[text] != colours[back]
         assert _contrast(colours[text], colours[back]) > 4.5, f"{text} on {back}: {colours}"

@@ -39,14 +39,14 @@ from __future__ import annotations
 import base64
 import io
 import math
-from numbers import Real
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
-from ._validation import check_integer
+from ._validation import check_integer, check_real_scalar
 
 __all__ = ["Option", "Question", "choice", "formula", "matrix", "numeric", "plot", "to_mathjs", "variants"]
 
@@ -59,14 +59,37 @@ FORMULA_ATOL = 1e-9
 #: Default relative tolerance of a numeric answer: within 0.5 %, about three significant figures.
 NUMERIC_RTOL = 5e-3
 #: Functions the reader may type (the page's checker knows exactly these; ``ln`` is ``log``).
-FUNCTIONS = ("sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan", "sinh", "cosh", "tanh",
-             "sech", "csch", "coth", "exp", "log", "ln", "sqrt", "cbrt", "abs", "sign")
+FUNCTIONS = (
+    "sin",
+    "cos",
+    "tan",
+    "sec",
+    "csc",
+    "cot",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "sech",
+    "csch",
+    "coth",
+    "exp",
+    "log",
+    "ln",
+    "sqrt",
+    "cbrt",
+    "abs",
+    "sign",
+)
 _SPEC_FORMAT = 1
 #: The MIME type a question is glued under (a "+json" type, so a notebook stores it as JSON).
 MIME_TYPE = "application/vnd.mvcalc.question+json"
 
 
 # --- sympy to the notation the reader types -----------------------------------------------------
+
 
 class _MathjsPrinter(StrPrinter):
     """Print a sympy expression in the notation of the page's maths parser (mathjs): ``^`` for powers."""
@@ -135,8 +158,9 @@ def _sympify(value: Any, name: str):
     try:
         return sp.sympify(value, rational=isinstance(value, str))
     except (sp.SympifyError, SyntaxError, TypeError) as exc:
-        raise TypeError(f"{name} must be a sympy expression, a number or a string sympy can read, "
-                        f"got {value!r}") from exc
+        raise TypeError(
+            f"{name} must be a sympy expression, a number or a string sympy can read, got {value!r}"
+        ) from exc
 
 
 def _round(value: float) -> float:
@@ -148,7 +172,8 @@ def _real(expr, subs: Mapping, what: str) -> float | None:
     """The value of ``expr`` at ``subs`` as a float, or None where it is not a finite real number."""
     value = sp.N(expr.subs(subs) if subs else expr, 17)
     if not value.is_number:
-        raise ValueError(f"{what} has symbols that are not variables of the question: {sorted(map(str, value.free_symbols))}")
+        stray = sorted(map(str, value.free_symbols))
+        raise ValueError(f"{what} has symbols that are not variables of the question: {stray}")
     if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
         return None
     re_part, im_part = value.as_real_imag()
@@ -159,6 +184,7 @@ def _real(expr, subs: Mapping, what: str) -> float | None:
 
 
 # --- the variables and the points a formula is compared at ---------------------------------------
+
 
 def _symbols(variables: Any) -> list[sp.Symbol]:
     if isinstance(variables, str):
@@ -215,8 +241,10 @@ def _points(exprs: Sequence, names: Sequence[sp.Symbol], domain: dict, npoints: 
             points.append(point)
             if len(points) == npoints:
                 return points
-    raise ValueError(f"the answer is not a finite real number at enough points of the domain {domain}; "
-                     "choose a domain where it is defined")
+    raise ValueError(
+        f"the answer is not a finite real number at enough points of the domain {domain}; "
+        "choose a domain where it is defined"
+    )
 
 
 def _values(expr, names, points) -> list[float]:
@@ -236,6 +264,7 @@ def _tex(expr) -> str:
 
 # --- questions ----------------------------------------------------------------------------------
 
+
 class Question:
     """A question's answer, its common wrong answers and their feedback, ready to glue into a page.
 
@@ -254,8 +283,11 @@ class Question:
     def __repr__(self) -> str:
         n = len(self.spec["variants"])
         wrong = len(self.spec["variants"][0].get("wrong", ()))
-        extra = f", {wrong} common wrong answer{'s' * (wrong != 1)}" if self.kind != "choice" else \
-            f", {len(self.spec['variants'][0]['options'])} options"
+        extra = (
+            f", {wrong} common wrong answer{'s' * (wrong != 1)}"
+            if self.kind != "choice"
+            else f", {len(self.spec['variants'][0]['options'])} options"
+        )
         return f"<{self.kind} question: {n} variant{'s' * (n != 1)}{extra}>"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -286,11 +318,10 @@ def _check_texts(stem, solution, hints) -> dict:
 
 
 def _check_tolerance(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a non-negative real number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be finite and non-negative, got {value!r}")
+    """Return a tolerance as a float if it is a finite, non-negative real number (not a bool)."""
+    value = check_real_scalar(value, name)
+    if value < 0:
+        raise ValueError(f"{name} must be non-negative (0 for no tolerance of this kind), got {value!r}")
     return value
 
 
@@ -312,10 +343,20 @@ def _accepts(u: float | None, v: float | None, rtol: float, atol: float) -> bool
     return u is not None and abs(u - v) <= atol + rtol * abs(v)
 
 
-def formula(answer: Any, variables: Any, *, domain: Any = None, wrong: Mapping | None = None,
-            rtol: float = FORMULA_RTOL, atol: float = FORMULA_ATOL, npoints: int = DEFAULT_POINTS,
-            seed: int = 0, stem: str | None = None, solution: str | None = None,
-            hints: Iterable[str] | str = ()) -> Question:
+def formula(
+    answer: Any,
+    variables: Any,
+    *,
+    domain: Any = None,
+    wrong: Mapping | None = None,
+    rtol: float = FORMULA_RTOL,
+    atol: float = FORMULA_ATOL,
+    npoints: int = DEFAULT_POINTS,
+    seed: int = 0,
+    stem: str | None = None,
+    solution: str | None = None,
+    hints: Iterable[str] | str = (),
+) -> Question:
     r"""A question answered by a formula in ``variables``.
 
     Parameters
@@ -361,30 +402,48 @@ def formula(answer: Any, variables: Any, *, domain: Any = None, wrong: Mapping |
     npoints = check_integer(npoints, "npoints")
     stray = expr.free_symbols - set(names)
     if stray:
-        raise ValueError(f"the answer uses {sorted(map(str, stray))}, which are not among the variables "
-                         f"{[str(s) for s in names]}")
+        raise ValueError(
+            f"the answer uses {sorted(map(str, stray))}, which are not among the variables {[str(s) for s in names]}"
+        )
     points = _points([expr], names, _domain(domain, names), npoints, check_integer(seed, "seed", minimum=0))
     values = _values(expr, names, points)
     scale = max([1.0] + [abs(v) for v in values if v is not None])
-    variant = {"answer": to_mathjs(expr), "tex": _tex(expr), "variables": [str(s) for s in names],
-               "points": points, "values": values, "rtol": rtol, "atol": atol * scale, "wrong": []}
+    variant = {
+        "answer": to_mathjs(expr),
+        "tex": _tex(expr),
+        "variables": [str(s) for s in names],
+        "points": points,
+        "values": values,
+        "rtol": rtol,
+        "atol": atol * scale,
+        "wrong": [],
+    }
     for wrong_answer, feedback in _wrong_items(wrong):
         w = _sympify(wrong_answer, "a wrong answer")
         stray = w.free_symbols - set(names)
         if stray:
             raise ValueError(f"the wrong answer {w} uses {sorted(map(str, stray))}, not variables of the question")
         w_values = _values(w, names, points)
-        if all(_accepts(u, v, rtol, variant["atol"]) for u, v in zip(w_values, values)):
-            raise ValueError(f"the wrong answer {w} equals the answer {expr} at every point: the checker "
-                             "would accept it")
+        if all(_accepts(u, v, rtol, variant["atol"]) for u, v in zip(w_values, values, strict=False)):
+            raise ValueError(
+                f"the wrong answer {w} equals the answer {expr} at every point: the checker would accept it"
+            )
         variant["wrong"].append({"answer": to_mathjs(w), "tex": _tex(w), "values": w_values, "feedback": feedback})
     variant.update(_check_texts(stem, solution, hints))
     return Question("formula", [variant])
 
 
-def numeric(answer: Any, *, rtol: float | None = None, atol: float | None = None, units: str | None = None,
-            wrong: Mapping | None = None, stem: str | None = None, solution: str | None = None,
-            hints: Iterable[str] | str = ()) -> Question:
+def numeric(
+    answer: Any,
+    *,
+    rtol: float | None = None,
+    atol: float | None = None,
+    units: str | None = None,
+    wrong: Mapping | None = None,
+    stem: str | None = None,
+    solution: str | None = None,
+    hints: Iterable[str] | str = (),
+) -> Question:
     """A question answered by one number (the reader may type ``1/3`` or ``sqrt(2)``).
 
     The default tolerance is ``rtol=0.005`` (within 0.5 %); give ``atol`` for an answer that may be
@@ -424,10 +483,20 @@ def numeric(answer: Any, *, rtol: float | None = None, atol: float | None = None
     return Question("numeric", [variant])
 
 
-def matrix(answer: Any, variables: Any = (), *, domain: Any = None, wrong: Mapping | Sequence | None = None,
-           rtol: float = FORMULA_RTOL, atol: float = FORMULA_ATOL, npoints: int = DEFAULT_POINTS,
-           seed: int = 0, stem: str | None = None, solution: str | None = None,
-           hints: Iterable[str] | str = ()) -> Question:
+def matrix(
+    answer: Any,
+    variables: Any = (),
+    *,
+    domain: Any = None,
+    wrong: Mapping | Sequence | None = None,
+    rtol: float = FORMULA_RTOL,
+    atol: float = FORMULA_ATOL,
+    npoints: int = DEFAULT_POINTS,
+    seed: int = 0,
+    stem: str | None = None,
+    solution: str | None = None,
+    hints: Iterable[str] | str = (),
+) -> Question:
     r"""A question answered by a vector or a matrix, of numbers or of formulas in ``variables``.
 
     ``answer`` is a sympy ``Matrix``, a numpy array or nested lists; a 1-D answer (a gradient, a
@@ -449,25 +518,41 @@ def matrix(answer: Any, variables: Any = (), *, domain: Any = None, wrong: Mappi
     npoints = check_integer(npoints, "npoints")
     stray = set().union(*(e.free_symbols for e in m)) - set(names)
     if stray:
-        raise ValueError(f"the answer uses {sorted(map(str, stray))}, which are not among the variables "
-                         f"{[str(s) for s in names]}")
-    points = _points(list(m), names, _domain(domain, names), npoints if names else 1, check_integer(seed, "seed", minimum=0))
+        raise ValueError(
+            f"the answer uses {sorted(map(str, stray))}, which are not among the variables {[str(s) for s in names]}"
+        )
+    seed = check_integer(seed, "seed", minimum=0)
+    points = _points(list(m), names, _domain(domain, names), npoints if names else 1, seed)
     values = [[_values(e, names, [p])[0] for e in m] for p in points]
     scale = max([1.0] + [abs(v) for row in values for v in row if v is not None])
-    variant = {"shape": [m.cols] if flat else [m.rows, m.cols], "answer": to_mathjs(m), "tex": _tex(m),
-               "variables": [str(s) for s in names], "points": points, "values": values,
-               "rtol": rtol, "atol": atol * scale, "wrong": []}
+    variant = {
+        "shape": [m.cols] if flat else [m.rows, m.cols],
+        "answer": to_mathjs(m),
+        "tex": _tex(m),
+        "variables": [str(s) for s in names],
+        "points": points,
+        "values": values,
+        "rtol": rtol,
+        "atol": atol * scale,
+        "wrong": [],
+    }
     items = list(wrong.items()) if isinstance(wrong, Mapping) else list(wrong or ())
     for item in items:
         if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], str) and item[1].strip()):
             raise TypeError(f"each wrong answer must be an (answer, feedback) pair, got {item!r}")
         w, w_flat = _as_matrix(item[0], "a wrong answer")
         w_values = [[_values(e, names, [p])[0] for e in w] for p in points]
-        if w.shape == m.shape and all(_accepts(u, v, rtol, variant["atol"])
-                                      for ru, rv in zip(w_values, values) for u, v in zip(ru, rv)):
+        pairs = (uv for ru, rv in zip(w_values, values, strict=False) for uv in zip(ru, rv, strict=False))
+        if w.shape == m.shape and all(_accepts(u, v, rtol, variant["atol"]) for u, v in pairs):
             raise ValueError(f"the wrong answer {w.tolist()} equals the answer: the checker would accept it")
-        variant["wrong"].append({"answer": to_mathjs(w), "shape": [w.cols] if w_flat else [w.rows, w.cols],
-                                 "values": w_values, "feedback": item[1]})
+        variant["wrong"].append(
+            {
+                "answer": to_mathjs(w),
+                "shape": [w.cols] if w_flat else [w.rows, w.cols],
+                "values": w_values,
+                "feedback": item[1],
+            }
+        )
     variant.update(_check_texts(stem, solution, hints))
     return Question("matrix", [variant])
 
@@ -479,21 +564,23 @@ def _as_matrix(value: Any, name: str) -> tuple[sp.Matrix, bool]:
             raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
         if not np.all(np.isfinite(value)):
             raise ValueError(f"{name} must be finite, got {value!r}")
-        value = [[_round(float(v)) for v in row] for row in np.atleast_2d(value)] if value.ndim == 2 else \
-            [_round(float(v)) for v in value]
+        value = (
+            [[_round(float(v)) for v in row] for row in np.atleast_2d(value)]
+            if value.ndim == 2
+            else [_round(float(v)) for v in value]
+        )
     try:
         m = sp.Matrix(value)
     except (TypeError, ValueError, sp.SympifyError) as exc:
         raise TypeError(f"{name} must be a sympy Matrix, a numpy array or nested lists, got {value!r}") from exc
     if m.rows == 0 or m.cols == 0:
         raise ValueError(f"{name} must not be empty")
-    flat = not isinstance(value, sp.MatrixBase) and not (isinstance(value, (list, tuple)) and
-                                                          isinstance(value[0], (list, tuple, np.ndarray)))
+    flat = not isinstance(value, sp.MatrixBase) and not (
+        isinstance(value, (list, tuple)) and isinstance(value[0], (list, tuple, np.ndarray))
+    )
     if flat:
         m = m.T  # sympy makes a column of a flat list; the book writes a flat vector as a row
     return m, flat
-
-
 
 
 class Option:
@@ -505,8 +592,15 @@ class Option:
     Introduced in: Module 1, *Functions*, the first page with questions.
     """
 
-    def __init__(self, text: str = "", *, correct: bool = False, feedback: str | None = None,
-                 image: Any = None, alt: str | None = None):
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        correct: bool = False,
+        feedback: str | None = None,
+        image: Any = None,
+        alt: str | None = None,
+    ):
         if not isinstance(correct, (bool, np.bool_)):
             raise TypeError(f"correct must be True or False, got {correct!r}")
         if not isinstance(text, str):
@@ -533,9 +627,16 @@ def _png(figure: Any) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def choice(options: Sequence[Option], *, multiple: bool | None = None, figure: Any = None,
-           figure_alt: str | None = None, stem: str | None = None, solution: str | None = None,
-           hints: Iterable[str] | str = ()) -> Question:
+def choice(
+    options: Sequence[Option],
+    *,
+    multiple: bool | None = None,
+    figure: Any = None,
+    figure_alt: str | None = None,
+    stem: str | None = None,
+    solution: str | None = None,
+    hints: Iterable[str] | str = (),
+) -> Question:
     """A question answered by choosing among ``options`` (:class:`Option`), in the order given.
 
     With ``multiple=True`` the reader ticks every right option ("select all that apply"); by default
@@ -617,13 +718,19 @@ def variants(make: Callable[[np.random.Generator], Question], n: int = 5, *, see
         if len(built) == n:
             break
     else:
-        raise ValueError(f"make gave fewer than {n} different stems in {20 * n} draws: draw the parameters "
-                         "from a wider range")
+        raise ValueError(
+            f"make gave fewer than {n} different stems in {20 * n} draws: draw the parameters from a wider range"
+        )
     return Question(built[0][0], [v for _, v in built], images)
 
 
-def plot(f: Callable, xlim: tuple[float, float] = (-3.0, 3.0), *, ylim: tuple[float, float] | None = None,
-         color: str | None = None):
+def plot(
+    f: Callable,
+    xlim: tuple[float, float] = (-3.0, 3.0),
+    *,
+    ylim: tuple[float, float] | None = None,
+    color: str | None = None,
+):
     """A small figure of ``y = f(x)`` for a graph-matching option (no title; the option is the label).
 
     >>> import numpy as np

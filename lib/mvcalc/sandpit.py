@@ -12,13 +12,16 @@ dip-stick also tells you which way the floor slopes downhill, the direction
 :math:`-\\nabla d / \\lVert \\nabla d \\rVert` of the depth :math:`d(x, y)`; in
 ``"depth"`` mode it tells you the depth alone.
 
-The module has three parts, read top to bottom:
+The module has four parts, read top to bottom:
 
 - :class:`Landscape`: a floor on the pit :math:`[0, 6]^2`, rescaled so that
   its highest point lies at depth :math:`-1` m and its lowest at :math:`-9` m;
 - five landscape generators, from a gentle dome with one well to pits full of
   traps: :func:`dome_with_well`, :func:`random_pits`, :func:`multiple_minima`,
   :func:`rocky_floor` and :func:`narrow_well`;
+- the rule that tells a probe it is stuck in a local minimum, written out
+  (constants in :data:`STUCK_RULE`) so that the in-page game of
+  :mod:`mvcalc.widgets.sandpit` can follow it step for step;
 - :class:`Sandpit`, the game, and :func:`plot_pit`, which draws it.
 
 Introduced in: Module 2, *The Sandpit* (``book/m2/sandpit.md``).
@@ -26,12 +29,14 @@ Introduced in: Module 2, *The Sandpit* (``book/m2/sandpit.md``).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import minimize
 
 from ._validation import as_point, as_real_array, check_callable, check_integer, check_rng, check_step
 from .multivariate import gradient as _gradient
@@ -44,6 +49,8 @@ __all__ = [
     "BOTTOM_DEPTH",
     "MODES",
     "NARROW_WELL_WIDTH",
+    "FLAT_SLOPE",
+    "STUCK_RULE",
     "Landscape",
     "dome_with_well",
     "random_pits",
@@ -64,16 +71,13 @@ TOP_DEPTH = -1.0
 BOTTOM_DEPTH = -9.0
 #: Width (standard deviation) of the well that :func:`narrow_well` digs, in metres.
 NARROW_WELL_WIDTH = 0.2
+#: Below this slope (metres of depth per metre) the dip-stick cannot tell which way is down.
+FLAT_SLOPE = 1e-6
 #: The dip-stick's modes, ``"gradient"`` (depth and downhill direction) and ``"depth"`` (depth alone).
 MODES = ("gradient", "depth")
 
-_BOUNDS = [(0.0, PIT_SIZE), (0.0, PIT_SIZE)]
 _SEARCH_POINTS = 161  # grid points per side for the search of the extremes: a step of 3.75 cm
 _POLISHED = 6  # how many of the lowest grid minima are polished
-_FLAT_SLOPE = 1e-6  # below this slope (m per m) the dip-stick cannot tell which way is down
-_SIMPLEX = 0.05  # size of the first simplex of the descent that tests for a local minimum, in metres
-_RESTARTS = 5  # at most this many restarts of the descent that tests for a local minimum
-_RING_RADIUS = 0.01  # radius of the ring that confirms a local minimum, in metres
 
 
 # ---------------------------------------------------------------------------
@@ -422,8 +426,6 @@ class Landscape:
         return xs, ys, self._depth(x, y)
 
 
-
-
 def _gaussian(x: ArrayLike, y: ArrayLike, centre: Sequence[float], width: float) -> np.ndarray:
     """The bell :math:`\\exp(-\\lVert (x, y) - c \\rVert^2 / (2 w^2))`, height 1 at its centre."""
     return np.exp(-((x - centre[0]) ** 2 + (y - centre[1]) ** 2) / (2 * width**2))
@@ -703,6 +705,139 @@ def narrow_well(rng: np.random.Generator) -> Landscape:
 
 
 # ---------------------------------------------------------------------------
+# The stuck rule, shared with the in-page game
+# ---------------------------------------------------------------------------
+
+#: The constants of the rule that tells a probe it is stuck in a local minimum (see :meth:`Sandpit.probe`).
+#: ``mvcalc.widgets.sandpit`` writes them into the page, and ``static/sandpit.js`` follows the same rule.
+STUCK_RULE = MappingProxyType(
+    {
+        "simplex": 0.05,  # side of the first simplex of the descent, in metres
+        "xatol": 1e-4,  # the descent has converged when its simplex is this small, in metres ...
+        "fatol": 1e-12,  # ... and its depths differ by no more than this, in metres
+        "maxiter": 400,  # at most this many iterations of one descent ...
+        "maxfev": 400,  # ... and this many depths
+        "restarts": 5,  # at most this many descents, each from where the last one stalled
+        "ring_radius": 0.01,  # radius of the ring that confirms a local minimum, in metres
+        "ring_points": 16,  # points on that ring
+        "ring_tolerance": 1e-9,  # a ring point counts as lower only if it is lower by more than this, in metres
+    }
+)
+
+
+def _distance(p: Sequence[float], q: Sequence[float]) -> float:
+    """The distance from p to q, written out so that JavaScript rounds it the same way."""
+    dx, dy = float(p[0]) - float(q[0]), float(p[1]) - float(q[1])
+    return math.sqrt(dx * dx + dy * dy)
+
+
+def _nelder_mead(depth: Callable, start: np.ndarray, centre: np.ndarray, reach: float) -> np.ndarray | None:
+    """A Nelder-Mead descent of ``depth(p)`` from ``start``, kept inside the pit.
+
+    The method of ``scipy.optimize.minimize(method="Nelder-Mead", bounds=...)``,
+    written out step by step so that ``static/sandpit.js`` can follow it float
+    for float: reflect the worst vertex through the midpoint of the other two;
+    expand, contract or shrink as the depths there say; clip every new vertex to
+    the pit. It needs no derivatives, so rocks cannot fool it with a rough slope;
+    its first simplex is a few centimetres across, so it follows the local
+    descent. Returns the best vertex once the simplex has converged (or the
+    limits of :data:`STUCK_RULE` are reached), or ``None`` as soon as the best
+    vertex is farther than ``reach`` from ``centre``.
+
+    It ends where scipy's ends (``tests/test_sandpit_rule.py`` checks it), with
+    one difference that no probe of the book reaches: scipy stops in the middle
+    of an iteration once ``maxfev`` depths are spent, this only between two.
+    """
+    rule = STUCK_RULE
+    side = rule["simplex"]
+    simplex = start + np.array([[0.0, 0.0], [side, 0.0], [0.0, side]])
+    simplex[simplex > PIT_SIZE] -= 2 * side  # at the far walls, point the simplex inwards
+    values = np.array([depth(vertex) for vertex in simplex])
+    evaluations, iterations = 3, 1
+
+    def order() -> None:  # best vertex first; a stable sort, as in JavaScript
+        nonlocal simplex, values
+        ranks = np.argsort(values, kind="stable")
+        simplex, values = simplex[ranks], values[ranks]
+
+    order()
+    while evaluations < rule["maxfev"] and iterations < rule["maxiter"]:
+        if (
+            np.max(np.abs(simplex[1:] - simplex[0])) <= rule["xatol"]
+            and np.max(np.abs(values[0] - values[1:])) <= rule["fatol"]
+        ):
+            break
+        mid, worst = (simplex[0] + simplex[1]) / 2, simplex[2]
+        reflected = np.clip(2 * mid - worst, 0.0, PIT_SIZE)
+        d_reflected = depth(reflected)
+        evaluations += 1
+        new = None  # the vertex that replaces the worst one; None: shrink towards the best one
+        if d_reflected < values[0]:
+            expanded = np.clip(3 * mid - 2 * worst, 0.0, PIT_SIZE)
+            d_expanded = depth(expanded)
+            evaluations += 1
+            new = (expanded, d_expanded) if d_expanded < d_reflected else (reflected, d_reflected)
+        elif d_reflected < values[1]:
+            new = (reflected, d_reflected)
+        elif d_reflected < values[2]:
+            outside = np.clip(1.5 * mid - 0.5 * worst, 0.0, PIT_SIZE)
+            d_outside = depth(outside)
+            evaluations += 1
+            if d_outside <= d_reflected:
+                new = (outside, d_outside)
+        else:
+            inside = np.clip(0.5 * mid + 0.5 * worst, 0.0, PIT_SIZE)
+            d_inside = depth(inside)
+            evaluations += 1
+            if d_inside < values[2]:
+                new = (inside, d_inside)
+        if new is None:
+            for j in (1, 2):
+                simplex[j] = np.clip(simplex[0] + 0.5 * (simplex[j] - simplex[0]), 0.0, PIT_SIZE)
+                values[j] = depth(simplex[j])
+            evaluations += 2
+        else:
+            simplex[2], values[2] = new
+        iterations += 1
+        order()
+        if _distance(simplex[0], centre) > reach:
+            return None  # the descent has left the probe behind
+    return None if _distance(simplex[0], centre) > reach else simplex[0]
+
+
+def _is_local_minimum(depth: Callable, p: np.ndarray) -> bool:
+    """Whether no point of the pit on a small ring around ``p`` is lower than ``p`` (by more than a nanometre)."""
+    rule = STUCK_RULE
+    here = depth(p) - rule["ring_tolerance"]
+    for k in range(rule["ring_points"]):
+        angle = k * (2 * math.pi / rule["ring_points"])
+        q = np.clip(p + rule["ring_radius"] * np.array([math.cos(angle), math.sin(angle)]), 0.0, PIT_SIZE)
+        if depth(q) < here:
+            return False
+    return True
+
+
+def _stuck(depth: Callable, probe: np.ndarray, phone: np.ndarray, win_radius: float) -> bool:
+    """The stuck rule of :meth:`Sandpit.probe`, for any floor ``depth(p)``; ``static/sandpit.js`` has its twin.
+
+    Descend from the probe with :func:`_nelder_mead`; Nelder-Mead can stall
+    against a wall, so restart it where it stopped, up to ``restarts`` times,
+    until it ends at a true local minimum (:func:`_is_local_minimum`). The probe
+    is stuck if that happens without the descent ever leaving the disc of
+    radius ``win_radius`` around the probe, at a minimum farther than
+    ``win_radius`` from the phone.
+    """
+    end = probe
+    for _ in range(STUCK_RULE["restarts"]):
+        end = _nelder_mead(depth, end, probe, win_radius)
+        if end is None:
+            return False
+        if _is_local_minimum(depth, end):
+            return _distance(end, phone) > win_radius
+    return False
+
+
+# ---------------------------------------------------------------------------
 # The game
 # ---------------------------------------------------------------------------
 
@@ -855,9 +990,7 @@ class Sandpit:
         hurry_at: int = 22,
     ) -> None:
         if not isinstance(landscape, Landscape):
-            raise TypeError(
-                f"landscape must be a Landscape, such as dome_with_well(), got {type(landscape).__name__}"
-            )
+            raise TypeError(f"landscape must be a Landscape, such as dome_with_well(), got {type(landscape).__name__}")
         if not isinstance(mode, str):
             raise TypeError(f"mode must be a string, one of {MODES}, got {type(mode).__name__} {mode!r}")
         if mode not in MODES:
@@ -900,11 +1033,14 @@ class Sandpit:
 
         The probe wins if it lies within ``win_radius`` of the phone,
         :math:`\\lVert p - p^\\ast \\rVert \\le r`. Otherwise it is *stuck* if a
-        local minimiser started at it (``scipy.optimize.minimize``, Nelder-Mead,
-        bounded to the pit, restarted if it stalls) stays within ``win_radius``
-        of it and ends at a true local minimum (no point on a 1 cm ring around
-        it is lower) that is not the phone's. A probe on a summit or a saddle,
-        where the slope also vanishes, is not stuck.
+        local minimiser started at it (Nelder-Mead, the method of
+        ``scipy.optimize.minimize``, kept inside the pit and restarted where it
+        stalls) stays within ``win_radius`` of it and ends at a true local
+        minimum (no point on a 1 cm ring around it is lower) that is not the
+        phone's. A probe on a summit or a saddle, where the slope also
+        vanishes, is not stuck. The constants of this rule are
+        :data:`STUCK_RULE`; the in-page game (:mod:`mvcalc.widgets.sandpit`)
+        follows the same rule with the same constants.
 
         Parameters
         ----------
@@ -954,7 +1090,7 @@ class Sandpit:
         if self.mode == "gradient":
             g = pit.gradient(point)
             slope = float(np.linalg.norm(g))
-            if slope > _FLAT_SLOPE:
+            if slope > FLAT_SLOPE:
                 downhill = -g / slope
                 downhill.flags.writeable = False
 
@@ -990,42 +1126,8 @@ class Sandpit:
 
     def _is_stuck(self, point: np.ndarray) -> bool:
         """Whether a descent from ``point`` stays near it and ends in a local minimum that is not the phone's."""
-        end = point
-        for _ in range(_RESTARTS):  # Nelder-Mead can stall against a wall: restart it there
-            end = self._descend(point, end)
-            if end is None:
-                return False  # the descent left the probe behind
-            if self._is_local_minimum(end):
-                return bool(np.linalg.norm(end - self.landscape.global_minimum) > self.win_radius)
-        return False
-
-    def _descend(self, probe: np.ndarray, start: np.ndarray) -> np.ndarray | None:
-        """Nelder-Mead from ``start``: where it ends, or None once it is farther than win_radius from ``probe``."""
-
-        def stop_when_out_of_reach(intermediate_result):
-            if np.linalg.norm(intermediate_result.x - probe) > self.win_radius:
-                raise StopIteration
-
-        # Nelder-Mead needs no derivatives, so rocks cannot fool it with a rough slope;
-        # its first simplex is a few centimetres across, so it follows the local descent.
-        simplex = start + np.array([[0.0, 0.0], [_SIMPLEX, 0.0], [0.0, _SIMPLEX]])
-        simplex[simplex > PIT_SIZE] -= 2 * _SIMPLEX  # at the far walls, point the simplex inwards
-        descent = minimize(
-            self.landscape._depth_at,
-            start,
-            method="Nelder-Mead",
-            bounds=_BOUNDS,
-            callback=stop_when_out_of_reach,
-            options={"initial_simplex": simplex, "xatol": 1e-4, "fatol": 1e-12},
-        )
-        end = np.clip(descent.x, 0.0, PIT_SIZE)
-        return None if np.linalg.norm(end - probe) > self.win_radius else end
-
-    def _is_local_minimum(self, p: np.ndarray) -> bool:
-        """Whether no point of the pit on a small ring around ``p`` is lower than ``p`` (by more than a nanometre)."""
-        angles = np.linspace(0.0, 2 * np.pi, 16, endpoint=False)
-        ring = np.clip(p + _RING_RADIUS * np.column_stack([np.cos(angles), np.sin(angles)]), 0.0, PIT_SIZE)
-        return bool(np.all(self.landscape._depth(ring[:, 0], ring[:, 1]) >= self.landscape._depth_at(p) - 1e-9))
+        pit = self.landscape
+        return _stuck(pit._depth_at, point, pit.global_minimum, self.win_radius)
 
     def reveal(self) -> tuple[np.ndarray, float]:
         """Where the phone was, once the game is over.
@@ -1054,9 +1156,7 @@ class Sandpit:
         Introduced in: Module 2, *The Sandpit*.
         """
         if not self.over:
-            raise RuntimeError(
-                f"the pit is revealed only when the game is over: {self.guesses_left} probes are left"
-            )
+            raise RuntimeError(f"the pit is revealed only when the game is over: {self.guesses_left} probes are left")
         return self.landscape.global_minimum.copy(), self.landscape.global_min_depth
 
     def plot(self, ax=None):
@@ -1173,14 +1273,31 @@ def plot_pit(ax, landscape: Landscape, probes: Sequence[Probe] | ArrayLike = (),
     ax.grid(False)
     if reveal:
         xs, ys, depths = landscape.grid()
-        lines = ax.contour(xs, ys, depths, levels=np.arange(-9.0, -0.5, 0.5), colors=SAND_DARK, linewidths=0.8, linestyles="solid")
+        levels = np.arange(-9.0, -0.5, 0.5)
+        lines = ax.contour(xs, ys, depths, levels=levels, colors=SAND_DARK, linewidths=0.8, linestyles="solid")
         ax.clabel(lines, lines.levels[::2], fontsize=7, fmt="%g")
-        ax.plot(*landscape.global_minimum, marker="*", markersize=16, color=COLORS["orange"],
-                markeredgecolor=COLORS["black"], linestyle="none", zorder=4)
-    for k, (point, arrow, w, s) in enumerate(zip(points, arrows, won, stuck), start=1):
+        ax.plot(
+            *landscape.global_minimum,
+            marker="*",
+            markersize=16,
+            color=COLORS["orange"],
+            markeredgecolor=COLORS["black"],
+            linestyle="none",
+            zorder=4,
+        )
+    for k, (point, arrow, w, s) in enumerate(zip(points, arrows, won, stuck, strict=True), start=1):
         if arrow is not None:
-            ax.add_patch(FancyArrowPatch(point, point + 0.4 * arrow, arrowstyle="-|>", mutation_scale=10,
-                                         color=COLORS["blue"], linewidth=1.5, zorder=3))
+            ax.add_patch(
+                FancyArrowPatch(
+                    point,
+                    point + 0.4 * arrow,
+                    arrowstyle="-|>",
+                    mutation_scale=10,
+                    color=COLORS["blue"],
+                    linewidth=1.5,
+                    zorder=3,
+                )
+            )
         if s:
             ax.plot(*point, marker="X", markersize=9, color=COLORS["vermillion"], linestyle="none", zorder=5)
         else:

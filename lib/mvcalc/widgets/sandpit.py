@@ -11,7 +11,9 @@ of HTML that carries it:
 - the contour lines of depth every 0.5 m (from matplotlib's contour generator,
   ``contourpy``), as SVG paths with centimetre coordinates, shown once the game
   is over;
-- the rules: mode, number of probes, winning radius, when to hurry.
+- the rules: mode, number of probes, winning radius, when to hurry, the slope
+  below which the floor counts as level (:data:`~mvcalc.sandpit.FLAT_SLOPE`) and
+  the constants of the stuck rule (:data:`~mvcalc.sandpit.STUCK_RULE`).
 
 The game itself is ``static/sandpit.js``, plain JavaScript with no library. It
 follows :class:`~mvcalc.sandpit.Sandpit` rule for rule and message for message:
@@ -24,9 +26,17 @@ follows :class:`~mvcalc.sandpit.Sandpit` rule for rule and message for message:
   same interpolant;
 - a probe within ``win_radius`` of the phone wins; the sand is then cleared to
   show the contours and the phone, as it is after ``max_guesses`` probes;
-- a probe is *stuck in a local minimum* if a descent on the grid from it (from
-  the nearest grid point to its lowest neighbour, and so on) ends within
-  ``win_radius`` of it, and not at the phone;
+- a probe is *stuck in a local minimum* by the rule of
+  :meth:`~mvcalc.sandpit.Sandpit.probe`, the same rule with the same constants
+  (:data:`~mvcalc.sandpit.STUCK_RULE`, written into the data): a Nelder-Mead
+  descent from the probe, restarted where it stalls, ends at a local minimum
+  without leaving the disc of radius ``win_radius`` around the probe, and that
+  minimum is not the phone's. The script's ``isStuck`` follows
+  ``mvcalc.sandpit._stuck`` step for step; the one difference is the floor it
+  descends, the interpolated grid instead of the landscape's formula, so a
+  probe a hair from the edge of a hollow's reach could be judged differently
+  (``tests/test_sandpit_rule.py`` runs both rules on the same floors, and on the
+  book's games, where they agree at every probe it tries);
 - from probe ``hurry_at`` on, the game says to hurry up.
 
 Clicks are rounded to the centimetre, so that ``Sandpit(...).probe(x, y)`` at
@@ -44,7 +54,7 @@ import re
 import numpy as np
 
 from mvcalc._validation import check_integer
-from mvcalc.sandpit import BOTTOM_DEPTH, PIT_SIZE, TOP_DEPTH, Landscape, Sandpit
+from mvcalc.sandpit import BOTTOM_DEPTH, FLAT_SLOPE, PIT_SIZE, STUCK_RULE, TOP_DEPTH, Landscape, Sandpit
 
 from . import HTMLWidget, escape, static_text, to_json
 
@@ -141,9 +151,7 @@ def sandpit_game(
         if not isinstance(widget_id, str):
             raise TypeError(f"widget_id must be a string, got {type(widget_id).__name__} {widget_id!r}")
         if not _ID.match(widget_id):
-            raise ValueError(
-                "widget_id must be a letter followed by letters, digits, '-' or '_', " f"got {widget_id!r}"
-            )
+            raise ValueError(f"widget_id must be a letter followed by letters, digits, '-' or '_', got {widget_id!r}")
 
     xs, ys, depths = landscape.grid(n)
     data = {
@@ -152,6 +160,8 @@ def sandpit_game(
         "max_guesses": rules.max_guesses,
         "win_radius": rules.win_radius,
         "hurry_at": rules.hurry_at,
+        "flat_slope": FLAT_SLOPE,
+        "stuck": dict(STUCK_RULE),
         "pit": PIT_SIZE,
         "n": n,
         "lo": BOTTOM_DEPTH,

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from numbers import Real
-from typing import Callable, Sequence
 
 import numpy as np
 
-from .._validation import check_integer
+from .._validation import check_integer, check_real_scalar
 from ..taylor import taylor_coefficients
 from . import HTMLWidget, escape, static_text, to_json
 
@@ -198,12 +197,10 @@ def _as_entry(item, a: float, x_range: tuple[float, float]) -> TaylorFunction:
         raise ValueError(f"a function's label must be a non-empty string, got {item.label!r}")
     if not callable(item.f):
         raise TypeError(f"the f of {item.label!r} must be callable, got {item.f!r}")
-    point = a if item.a is None else item.a
-    if isinstance(point, bool) or not isinstance(point, (Real, np.floating, np.integer)) or not np.isfinite(point):
-        raise ValueError(f"the expansion point of {item.label!r} must be a finite real number, got {point!r}")
+    point = check_real_scalar(a if item.a is None else item.a, f"the expansion point of {item.label!r}")
     xr = _check_range(x_range if item.x_range is None else item.x_range, f"the x_range of {item.label!r}")
     yr = None if item.y_range is None else _check_range(item.y_range, f"the y_range of {item.label!r}")
-    return TaylorFunction(item.label, item.f, float(point), xr, yr)
+    return TaylorFunction(item.label, item.f, point, xr, yr)
 
 
 def _clean(values: np.ndarray, lo: float, hi: float, decimals: int) -> list:
@@ -212,7 +209,7 @@ def _clean(values: np.ndarray, lo: float, hi: float, decimals: int) -> list:
     finite = np.isfinite(values)
     values = np.clip(np.where(finite, values, 0.0), lo - 10 * span, hi + 10 * span)
     values = np.round(values, decimals) + 0.0  # + 0.0: no "-0.0"
-    return [float(v) if ok else None for v, ok in zip(values, finite)]
+    return [float(v) if ok else None for v, ok in zip(values, finite, strict=True)]
 
 
 def taylor_explorer_data(
@@ -289,17 +286,19 @@ def taylor_explorer_data(
             values = np.polynomial.polynomial.polyval(x - entry.a, coefficients[: n + 1])
             polynomials.append(_clean(values, ylo, yhi, decimals))
             formulas.append(polynomial_formula(coefficients[: n + 1], entry.a))
-        out.append({
-            "label": entry.label,
-            "a": entry.a,
-            "fa": round(fa, decimals) + 0.0,
-            "window": [entry.x_range[0], entry.x_range[1], ylo, yhi],
-            "x": [float(v) for v in x],
-            "y": _clean(y, ylo, yhi, decimals),
-            "coefficients": [float(f"{c:.12g}") + 0.0 for c in coefficients],
-            "polynomials": polynomials,
-            "formulas": formulas,
-        })
+        out.append(
+            {
+                "label": entry.label,
+                "a": entry.a,
+                "fa": round(fa, decimals) + 0.0,
+                "window": [entry.x_range[0], entry.x_range[1], ylo, yhi],
+                "x": [float(v) for v in x],
+                "y": _clean(y, ylo, yhi, decimals),
+                "coefficients": [float(f"{c:.12g}") + 0.0 for c in coefficients],
+                "polynomials": polynomials,
+                "formulas": formulas,
+            }
+        )
     return {"functions": out, "max_order": max_order, "order": order}
 
 
@@ -377,19 +376,22 @@ def taylor_explorer(
 
     Introduced in: Module 4, *Power Series*.
     """
-    data = taylor_explorer_data(functions, a=a, max_order=max_order, x_range=x_range,
-                                samples=samples, decimals=decimals, order=order)
+    data = taylor_explorer_data(
+        functions, a=a, max_order=max_order, x_range=x_range, samples=samples, decimals=decimals, order=order
+    )
     payload = to_json(data)
     if widget_id is None:
         digest = hashlib.sha256(payload.encode("utf8")).hexdigest()[:10]
         count = _issued[digest] = _issued.get(digest, 0) + 1
         widget_id = f"mvcalc-taylor-{digest}" + ("" if count == 1 else f"-{count}")
     elif not isinstance(widget_id, str) or not _ID.match(widget_id):
-        raise ValueError(f"widget_id must start with a letter and hold only letters, digits, - and _, got {widget_id!r}")
+        raise ValueError(
+            f"widget_id must start with a letter and hold only letters, digits, - and _, got {widget_id!r}"
+        )
     i = escape(widget_id)
     options = "".join(
         f'<option value="{k}"{" selected" if k == 0 else ""}>{escape(fn["label"])}'
-        f'{escape(", about x = " + _number(fn["a"])) if fn["a"] != 0 else ""}</option>'
+        f"{escape(', about x = ' + _number(fn['a'])) if fn['a'] != 0 else ''}</option>"
         for k, fn in enumerate(data["functions"])
     )
     html = (
@@ -406,7 +408,8 @@ def taylor_explorer(
         f'<output class="mvt-readout" id="{i}-readout" for="{i}-function {i}-order" aria-live="polite">'
         f"</output>"
         f'<div class="mvt-legend" aria-hidden="true"></div>'
-        f'<svg class="mvt-plot" viewBox="0 0 640 380" role="img" aria-label="Graph of a function and its Taylor polynomial" '
+        f'<svg class="mvt-plot" viewBox="0 0 640 380" role="img" '
+        f'aria-label="Graph of a function and its Taylor polynomial" '
         f'xmlns="http://www.w3.org/2000/svg"></svg>'
         f'<noscript><p class="mvt-note">This interactive plot needs JavaScript.</p></noscript>'
         f'<script type="application/json" id="{i}-data">{payload}</script>'

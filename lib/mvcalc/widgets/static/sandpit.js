@@ -2,7 +2,8 @@
  *
  * Plain JavaScript, no library, no network. The data (depths on a grid, where the phone lies,
  * the contour lines, the rules) are computed by Python when the page is built:
- * see mvcalc/widgets/sandpit.py. The rules and messages follow mvcalc.sandpit.Sandpit.
+ * see mvcalc/widgets/sandpit.py. The rules and messages follow mvcalc.sandpit.Sandpit; the constants of
+ * the rules (the winning radius, the flat slope, the stuck rule's STUCK_RULE) come from Python in the data.
  *
  * The drawing is an SVG whose units are centimetres: the point (x, y) of the pit, in metres,
  * is drawn at (100 x, 100 (6 - y)), so that y points up as on a map.
@@ -15,7 +16,6 @@
   var CM = 100; // drawing units per metre
   var MINUS = "\u2212";
   var ARROW = 0.4; // length of a downhill arrow, in metres (as mvcalc.sandpit.plot_pit)
-  var FLAT_SLOPE = 1e-6; // below this slope the dip-stick cannot tell which way is down
   var STEP = 0.1; // a press of an arrow key moves the dip-stick this far, in metres
   var BIG_STEP = 0.5; // ... and with Shift held
   var games = 0; // games started on this page, for unique element ids
@@ -83,28 +83,112 @@
       }
       return { depth: d, gx: gx / h, gy: gy / h };
     };
+  }
 
-    /* Walk down the grid from the grid point nearest (x, y), always to the lowest of the
-       eight neighbours, until none is lower; return where the walk ends, in metres. */
-    this.descend = function (x, y) {
-      var i = Math.round(y / h), j = Math.round(x / h);
-      for (;;) {
-        var bi = i, bj = j, best = z[i * n + j];
-        for (var di = -1; di <= 1; di++) {
-          for (var dj = -1; dj <= 1; dj++) {
-            var p = i + di, q = j + dj;
-            if (p >= 0 && p < n && q >= 0 && q < n && z[p * n + q] < best) {
-              best = z[p * n + q];
-              bi = p;
-              bj = q;
-            }
-          }
-        }
-        if (bi === i && bj === j) return [j * h, i * h];
-        i = bi;
-        j = bj;
+  // ---------------------------------------------------------------------------
+  // The stuck rule: the twin of mvcalc.sandpit._stuck, step for step and float for float
+  // ---------------------------------------------------------------------------
+
+  /* The distance from p to q, written out as in Python so that both round it the same way. */
+  function distance(p, q) {
+    var dx = p[0] - q[0], dy = p[1] - q[1];
+    return Math.sqrt(dx * dx + dy * dy);
+  }
+
+  function clip(v, pit) {
+    return Math.min(Math.max(v, 0), pit);
+  }
+
+  /* a * u + b * v, clipped to the pit. */
+  function combine(a, u, b, v, pit) {
+    return [clip(a * u[0] + b * v[0], pit), clip(a * u[1] + b * v[1], pit)];
+  }
+
+  /* A Nelder-Mead descent of depth(p) from start, kept inside the pit (mvcalc.sandpit._nelder_mead):
+     the best vertex once the simplex has converged, or null as soon as it is farther than reach from centre. */
+  function nelderMead(depth, start, centre, reach, rule, pit) {
+    var side = rule.simplex;
+    var simplex = [[start[0], start[1]], [start[0] + side, start[1]], [start[0], start[1] + side]];
+    simplex.forEach(function (v) {
+      for (var c = 0; c < 2; c++) if (v[c] > pit) v[c] -= 2 * side; // at the far walls, point it inwards
+    });
+    var values = simplex.map(depth);
+    var evaluations = 3, iterations = 1;
+
+    function order() { // best vertex first; Array.prototype.sort is stable, like numpy's stable argsort
+      var ranks = [0, 1, 2].sort(function (a, b) { return values[a] - values[b]; });
+      simplex = ranks.map(function (k) { return simplex[k]; });
+      values = ranks.map(function (k) { return values[k]; });
+    }
+
+    order();
+    while (evaluations < rule.maxfev && iterations < rule.maxiter) {
+      var spread = 0, gap = 0;
+      for (var j = 1; j < 3; j++) {
+        spread = Math.max(spread, Math.abs(simplex[j][0] - simplex[0][0]), Math.abs(simplex[j][1] - simplex[0][1]));
+        gap = Math.max(gap, Math.abs(values[0] - values[j]));
       }
-    };
+      if (spread <= rule.xatol && gap <= rule.fatol) break;
+      var mid = [(simplex[0][0] + simplex[1][0]) / 2, (simplex[0][1] + simplex[1][1]) / 2], worst = simplex[2];
+      var reflected = combine(2, mid, -1, worst, pit), dReflected = depth(reflected);
+      evaluations += 1;
+      var fresh = null; // the vertex that replaces the worst one; null: shrink towards the best one
+      if (dReflected < values[0]) {
+        var expanded = combine(3, mid, -2, worst, pit), dExpanded = depth(expanded);
+        evaluations += 1;
+        fresh = dExpanded < dReflected ? [expanded, dExpanded] : [reflected, dReflected];
+      } else if (dReflected < values[1]) {
+        fresh = [reflected, dReflected];
+      } else if (dReflected < values[2]) {
+        var outside = combine(1.5, mid, -0.5, worst, pit), dOutside = depth(outside);
+        evaluations += 1;
+        if (dOutside <= dReflected) fresh = [outside, dOutside];
+      } else {
+        var inside = combine(0.5, mid, 0.5, worst, pit), dInside = depth(inside);
+        evaluations += 1;
+        if (dInside < values[2]) fresh = [inside, dInside];
+      }
+      if (fresh === null) {
+        for (var k = 1; k < 3; k++) {
+          var best = simplex[0], v = simplex[k];
+          simplex[k] = [clip(best[0] + 0.5 * (v[0] - best[0]), pit), clip(best[1] + 0.5 * (v[1] - best[1]), pit)];
+          values[k] = depth(simplex[k]);
+        }
+        evaluations += 2;
+      } else {
+        simplex[2] = fresh[0];
+        values[2] = fresh[1];
+      }
+      iterations += 1;
+      order();
+      if (distance(simplex[0], centre) > reach) return null; // the descent has left the probe behind
+    }
+    return distance(simplex[0], centre) > reach ? null : simplex[0];
+  }
+
+  /* Whether no point of the pit on a small ring around p is lower than p (mvcalc.sandpit._is_local_minimum). */
+  function isLocalMinimum(depth, p, rule, pit) {
+    var here = depth(p) - rule.ring_tolerance;
+    for (var k = 0; k < rule.ring_points; k++) {
+      var angle = k * ((2 * Math.PI) / rule.ring_points);
+      var q = [clip(p[0] + rule.ring_radius * Math.cos(angle), pit),
+        clip(p[1] + rule.ring_radius * Math.sin(angle), pit)];
+      if (depth(q) < here) return false;
+    }
+    return true;
+  }
+
+  /* Whether a probe is stuck in a local minimum that is not the phone's (mvcalc.sandpit._stuck): a descent from
+     it, restarted where it stalls, ends at a true local minimum without leaving the disc of radius winRadius
+     around the probe, and that minimum is farther than winRadius from the phone. depth(p) takes p = [x, y]. */
+  function isStuck(depth, probe, phone, winRadius, rule, pit) {
+    var end = probe;
+    for (var k = 0; k < rule.restarts; k++) {
+      end = nelderMead(depth, end, probe, winRadius, rule, pit);
+      if (end === null) return false;
+      if (isLocalMinimum(depth, end, rule, pit)) return distance(end, phone) > winRadius;
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------------------
@@ -172,6 +256,7 @@
 
   function Game(root, data) {
     var floor = new Floor(data);
+    var depthAt = function (q) { return floor.at(q[0], q[1]).depth; };
     var pit = data.pit, side = CM * pit;
     var uid = (root.id || "mvcalc-sandpit") + "-" + ++games;
     var phone = data.minimum;
@@ -280,11 +365,9 @@
       var p = [x, y], reading = floor.at(x, y);
       var number = history.length + 1, k = data.max_guesses - number;
       var downhill = null, slope = Math.hypot(reading.gx, reading.gy);
-      if (data.mode === "gradient" && slope > FLAT_SLOPE) downhill = [-reading.gx / slope, -reading.gy / slope];
+      if (data.mode === "gradient" && slope > data.flat_slope) downhill = [-reading.gx / slope, -reading.gy / slope];
       var hit = Math.hypot(x - phone[0], y - phone[1]) <= data.win_radius;
-      var end = hit ? null : floor.descend(x, y);
-      var stuck = !hit && Math.hypot(end[0] - x, end[1] - y) <= data.win_radius &&
-        Math.hypot(end[0] - phone[0], end[1] - phone[1]) > data.win_radius;
+      var stuck = !hit && isStuck(depthAt, p, phone, data.win_radius, data.stuck, pit);
 
       var first = "Probe " + number + " at " + at(p) + ": depth " + num(reading.depth) + " m";
       if (downhill) first += ", downhill (" + signed(downhill[0]) + ", " + signed(downhill[1]) + ").";
@@ -409,5 +492,6 @@
     Game(root, data);
   }
 
-  window.mvcalcSandpit = { start: start };
+  // the rule and the floor are exported for tests/test_sandpit_rule.py, which runs them under node
+  window.mvcalcSandpit = { start: start, isStuck: isStuck, nelderMead: nelderMead, Floor: Floor };
 })();
