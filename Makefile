@@ -11,11 +11,12 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 JB_FLAGS := --warningiserror --nitpick --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv mathjax book pdf execute test unit nbval pages browser serve clean
+.PHONY: help venv mathjax book pdf execute test lib lint unit nbval pages browser serve clean
 
 help:
 	@echo "make book   build the HTML book into _build/html"
 	@echo "make test   build the book and run every check (unit tests, doctests, nbval, pages, workflows)"
+	@echo "make lib    test the mvcalc library alone: no Node.js, no build"
 	@echo "make pdf    also print the whole book to _build/html/multivariate-calculus-ml.pdf"
 	@echo "make serve  preview the built book on http://127.0.0.1:8000"
 	@echo "make clean  remove the build and the execution cache"
@@ -55,17 +56,30 @@ book: execute mathjax
 pdf: book browser
 	$(BIN)/python tools/book_pdf.py
 
+# The library alone: its unit, property and doctests, without Node.js or a build of the book.
+# (Tests of the in-page JavaScript that mirrors the library skip themselves without node.)
+LIB_TESTS := $(addprefix tests/test_,$(addsuffix .py,validation vocabulary derivatives multivariate \
+  optimise fitting nn taylor sandpit sandpit_rule checks fitcheck checker_core datasets display \
+  plotting quiz widget_sandpit widget_taylor))
+lib: $(STAMP)
+	$(PYTEST) -n 2 -m "not book" $(LIB_TESTS) lib/mvcalc --doctest-modules
+
+# The linter and the formatter, as configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests benchmarks
+	$(BIN)/ruff format --check lib tests benchmarks
+
 # Unit tests, property tests, doctests and the checks of the pipeline itself.
-unit: $(STAMP) mathjax
+unit: $(STAMP) mathjax lint
 	$(PYTEST) -n 2 -m "not book" tests lib/mvcalc --doctest-modules
 
 # Strict nbval: re-execute every executed notebook the book published and compare outputs.
-nbval: $(STAMP)
+nbval: book
 	$(BIN)/python tools/run_nbval.py
 
 # Checks of the built site: every page in a real browser (axe-core, both colour schemes), links,
 # launch links and notebooks, downloads and PDF. One test file per worker, on both cores.
-pages: $(STAMP) browser
+pages: pdf
 	$(PYTEST) -n 2 --dist loadfile -m book tests
 
 browser: $(STAMP)

@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import email.utils
 import gzip
-import hashlib
 import http.server
 import json
 import os
@@ -53,30 +52,48 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import local_server  # noqa: E402  (tools/: the loopback server the tests use too)
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 98, "accessibility": 100, "best-practices": 100, "seo": 100}
-METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-           "cumulative-layout-shift", "speed-index")  # the five that make the performance score
+METRICS = (
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "speed-index",
+)  # the five that make the performance score
 SHORT = {"performance": "perf", "accessibility": "a11y", "best-practices": "BP", "seo": "SEO"}
 
 # Headless Chromium on a machine with no internet: without the background-networking
 # flags Chromium's own connections (updates, sync) fail and show up in the report.
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-                "--disable-component-update --disable-sync --no-first-run")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
 
 # GitHub Pages compresses text: HTML, CSS, JavaScript, SVG, JSON, XML and plain text.
-COMPRESSIBLE = {"text/html", "text/css", "text/javascript", "application/javascript",
-                "application/x-javascript", "image/svg+xml", "application/json", "text/plain",
-                "application/xml", "text/xml"}
+COMPRESSIBLE = {
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/x-javascript",
+    "image/svg+xml",
+    "application/json",
+    "text/plain",
+    "application/xml",
+    "text/xml",
+}
 TEXT_CHARSET = COMPRESSIBLE - {"image/svg+xml"}  # served with "; charset=utf-8"
 MAX_AGE = 600  # GitHub Pages: Cache-Control: max-age=600
 
 
 # -- the server ------------------------------------------------------------------------------
+
 
 def accepts_gzip(header: str | None) -> bool:
     """Whether an Accept-Encoding header allows gzip (``gzip`` or ``*`` with a q above 0)."""
@@ -156,11 +173,11 @@ class PagesHandler(http.server.SimpleHTTPRequestHandler):
         stat = path.stat()
         ctype = self.guess_type(str(path)).split(";")[0].strip()
         data = path.read_bytes()
-        etag = '"%x-%x"' % (int(stat.st_mtime), stat.st_size)
+        etag = f'"{int(stat.st_mtime):x}-{stat.st_size:x}"'
         compressible = ctype in COMPRESSIBLE
         encode = compressible and accepts_gzip(self.headers.get("Accept-Encoding"))
         if encode:
-            etag = 'W/' + etag  # a different representation of the same file
+            etag = "W/" + etag  # a different representation of the same file
         headers = {
             "Content-Type": ctype + ("; charset=utf-8" if ctype in TEXT_CHARSET else ""),
             "Last-Modified": email.utils.formatdate(stat.st_mtime, usegmt=True),
@@ -204,6 +221,7 @@ def serve(directory: Path):
 
 # -- Lighthouse ------------------------------------------------------------------------------
 
+
 def book_pages() -> list[str]:
     """Every page of _toc.yml, as its path without suffix (``book/m2/sandpit``)."""
     import yaml
@@ -229,10 +247,16 @@ def run_lighthouse(url: str, report: Path, chrome: str | None) -> dict:
     env = dict(os.environ)
     if chrome:
         env["CHROME_PATH"] = chrome
-    command = [str(LIGHTHOUSE), url, "--preset=desktop",
-               "--only-categories=" + ",".join(CATEGORIES),
-               "--output=json", f"--output-path={report}", "--quiet",
-               f"--chrome-flags={CHROME_FLAGS}"]
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--preset=desktop",
+        "--only-categories=" + ",".join(CATEGORIES),
+        "--output=json",
+        f"--output-path={report}",
+        "--quiet",
+        f"--chrome-flags={CHROME_FLAGS}",
+    ]
     run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     if run.returncode != 0 or not report.exists():
         sys.exit(f"lighthouse failed on {url}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
@@ -255,8 +279,11 @@ def summarise(lhr: dict) -> dict:
                 if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
                     losses.append((ref["weight"] * (1 - audit["score"]), ref["id"]))
             failing[name] = [audit_id for _, audit_id in sorted(losses, reverse=True)]
-    metrics = {name: round(lhr["audits"][name]["numericValue"], 3 if name == "cumulative-layout-shift" else 0)
-               for name in METRICS if "numericValue" in lhr["audits"].get(name, {})}
+    metrics = {
+        name: round(lhr["audits"][name]["numericValue"], 3 if name == "cumulative-layout-shift" else 0)
+        for name in METRICS
+        if "numericValue" in lhr["audits"].get(name, {})
+    }
     return {"scores": scores, "failing": failing, "metrics": metrics}
 
 
@@ -266,14 +293,20 @@ def meets_targets(scores: dict, categories=CATEGORIES) -> bool:
 
 def failing(rows: list[dict], perf_exempt=()) -> list[str]:
     """The pages that miss a target; for the pages in ``perf_exempt`` performance is not counted."""
-    return [row["page"] for row in rows
-            if not meets_targets(row["scores"], [c for c in CATEGORIES
-                                                 if not (c == "performance" and row["page"] in perf_exempt)])]
+    return [
+        row["page"]
+        for row in rows
+        if not meets_targets(
+            row["scores"], [c for c in CATEGORIES if not (c == "performance" and row["page"] in perf_exempt)]
+        )
+    ]
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| page | " + " | ".join(SHORT[c] for c in CATEGORIES) + " | runs | below target |",
-             "|---|" + "---:|" * len(CATEGORIES) + "---:|---|"]
+    lines = [
+        "| page | " + " | ".join(SHORT[c] for c in CATEGORIES) + " | runs | below target |",
+        "|---|" + "---:|" * len(CATEGORIES) + "---:|---|",
+    ]
     for row in rows:
         cells = []
         for c in CATEGORIES:
@@ -287,16 +320,24 @@ def table(rows: list[dict]) -> str:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html",
-                        help="the built site (default: _build/html)")
+    parser.add_argument(
+        "--html", type=Path, default=ROOT / "_build" / "html", help="the built site (default: _build/html)"
+    )
     parser.add_argument("--pages", default="", help="only the pages whose name contains this")
-    parser.add_argument("--retries", type=int, default=0,
-                        help="re-run a page below the performance target up to this many times")
-    parser.add_argument("--assert", dest="check", action="store_true",
-                        help="exit with status 1 if a page misses a target")
-    parser.add_argument("--perf-exempt", action="append", default=[], metavar="PAGE",
-                        help="measure and report this page's performance but leave it out of --assert "
-                             "(the other three categories still count); repeatable")
+    parser.add_argument(
+        "--retries", type=int, default=0, help="re-run a page below the performance target up to this many times"
+    )
+    parser.add_argument(
+        "--assert", dest="check", action="store_true", help="exit with status 1 if a page misses a target"
+    )
+    parser.add_argument(
+        "--perf-exempt",
+        action="append",
+        default=[],
+        metavar="PAGE",
+        help="measure and report this page's performance but leave it out of --assert "
+        "(the other three categories still count); repeatable",
+    )
     args = parser.parse_args(argv)
 
     html = args.html.resolve()
@@ -330,20 +371,34 @@ def main(argv: list[str]) -> int:
                     break
             row = {"page": page, "url_path": f"/{page}.html", "runs": runs, **best}
             rows.append(row)
-            print(f"{page}: " + ", ".join(f"{SHORT[c]} {best['scores'][c]}" for c in CATEGORIES)
-                  + (f" (best of {runs} runs)" if runs > 1 else ""), file=sys.stderr, flush=True)
+            print(
+                f"{page}: "
+                + ", ".join(f"{SHORT[c]} {best['scores'][c]}" for c in CATEGORIES)
+                + (f" (best of {runs} runs)" if runs > 1 else ""),
+                file=sys.stderr,
+                flush=True,
+            )
 
     version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
     passed = all(meets_targets(row["scores"]) for row in rows)
-    summary = {"lighthouse": version, "preset": "desktop", "chrome": chrome, "html": str(html),
-               "targets": TARGETS, "all_meet_targets": passed, "pages": rows}
+    summary = {
+        "lighthouse": version,
+        "preset": "desktop",
+        "chrome": chrome,
+        "html": str(html),
+        "targets": TARGETS,
+        "all_meet_targets": passed,
+        "pages": rows,
+    }
     (RESULTS / "lighthouse.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(table(rows))
     print()
     below = [row["page"] for row in rows if not meets_targets(row["scores"])]
-    print(f"{len(rows) - len(below)} of {len(rows)} pages meet the targets "
-          f"(performance >= {TARGETS['performance']}, the others 100)"
-          + (f"; below: {', '.join(below)}" if below else "."))
+    print(
+        f"{len(rows) - len(below)} of {len(rows)} pages meet the targets "
+        f"(performance >= {TARGETS['performance']}, the others 100)"
+        + (f"; below: {', '.join(below)}" if below else ".")
+    )
     exempt = [p for p in args.perf_exempt if p in pages]
     if exempt:
         print(f"Performance measured but not asserted for: {', '.join(exempt)}.")

@@ -57,8 +57,9 @@ def set_scheme(tab, scheme: str) -> None:
     tab.wait_for_function("s => document.documentElement.dataset.theme === s", arg=scheme)
     # the theme's colours change with 0.15 s transitions: check the colours they end on,
     # not one caught half-way
-    tab.wait_for_function("() => document.getAnimations().every(a => !(a instanceof CSSTransition)"
-                          " || a.playState !== 'running')")
+    tab.wait_for_function(
+        "() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"
+    )
 
 
 # The built pages load their images lazily, as the reader scrolls to them: load them
@@ -75,8 +76,14 @@ def open_page(browser, url: str, scheme: str, viewport=(1280, 900)):
     context = browser.new_context(color_scheme=scheme, viewport={"width": viewport[0], "height": viewport[1]})
     try:
         tab = context.new_page()
-        tab.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1"
-                  or r.request.url.startswith(("data:", "blob:")) else r.abort())
+        tab.route(
+            "**/*",
+            lambda r: (
+                r.continue_()
+                if urlparse(r.request.url).hostname == "127.0.0.1" or r.request.url.startswith(("data:", "blob:"))
+                else r.abort()
+            ),
+        )
         tab.goto(url, wait_until="load")
         tab.evaluate(LOAD_EVERYTHING)
         set_scheme(tab, scheme)

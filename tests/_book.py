@@ -16,8 +16,7 @@ from execute import notebook_pages, toc_files  # noqa: E402
 from find_browser import find_chromium  # noqa: E402
 from local_server import serve  # noqa: E402
 
-__all__ = ["ROOT", "BUILD", "HTML", "EXECUTED", "notebook_pages", "toc_files", "find_chromium",
-           "html_pages", "serve"]
+__all__ = ["ROOT", "BUILD", "HTML", "EXECUTED", "notebook_pages", "toc_files", "find_chromium", "html_pages", "serve"]
 
 
 def html_pages() -> list[Path]:

@@ -56,14 +56,17 @@ class Reader:
             if given.strip():  # as a reader would: read the preview (typeset, so nothing moves) before checking
                 self.tab.wait_for_function(
                     "p => p.textContent && (p.classList.contains('mvq-preview-error') || p.querySelector('mjx-container'))",
-                    arg=box.locator(".mvq-preview").element_handle(), timeout=60000)
+                    arg=box.locator(".mvq-preview").element_handle(),
+                    timeout=60000,
+                )
         if keyboard and q["kind"] != "choice":
             self.tab.keyboard.press("Enter")
         else:
             box.locator(".mvq-check").click()
         feedback = box.locator(".mvq-feedback")  # emptied by the edit above: no earlier verdict is read here
         self.tab.wait_for_function(
-            "e => e.textContent && !e.textContent.startsWith('Checking')", arg=feedback.element_handle(), timeout=60000)  # the first check loads mathjs
+            "e => e.textContent && !e.textContent.startsWith('Checking')", arg=feedback.element_handle(), timeout=60000
+        )  # the first check loads mathjs
         return feedback.inner_text()
 
     def close(self):

@@ -1,9 +1,15 @@
-"""Shared test configuration: a deterministic hypothesis profile, and the browser for page tests."""
+"""Shared test configuration: tools/ on the import path, a deterministic hypothesis profile, and the browser."""
 
 import os
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+# The tests of the build's tools import them by name (``import page_meta``): put tools/ on the path
+# here, before any test module is imported, so that no test depends on the order of its imports.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
 # deadline=None: the first call of a test pays for imports and lambdify, which
 # would trip hypothesis' per-example deadline. derandomize=True: the examples
@@ -26,8 +32,14 @@ def browser():
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield chromium
         chromium.close()

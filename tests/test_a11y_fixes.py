@@ -10,9 +10,8 @@ from types import SimpleNamespace
 
 from bs4 import BeautifulSoup
 
+import a11y_fixes  # tools/, put on the path by conftest.py
 from _book import ROOT
-
-import a11y_fixes  # noqa: E402  (tools/ is put on sys.path by _book)
 
 SIDEBAR = """<ul class="nav bd-sidenav">
 <li class="toctree-l1 has-children"><a class="reference internal" href="m1/index.html">1. What Is Calculus?</a>
@@ -52,8 +51,10 @@ def test_the_theme_function_is_wrapped_once_and_only_for_the_sidebar():
 
 
 def test_bibliography_entries_become_list_items():
-    body = ('<div role="list" class="citation-list">\n<div class="citation" id="id1" role="doc-biblioentry">'
-            '<span class="label">[A]</span><p>A.</p></div>\n</div>')
+    body = (
+        '<div role="list" class="citation-list">\n<div class="citation" id="id1" role="doc-biblioentry">'
+        '<span class="label">[A]</span><p>A.</p></div>\n</div>'
+    )
     context = {"body": body}
     a11y_fixes._fix_bibliography_roles(None, "book/references", "page.html", context, None)
     assert context["body"].count('role="listitem"') == 1 and "doc-biblioentry" not in context["body"]

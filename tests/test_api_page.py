@@ -17,22 +17,34 @@ import inspect
 import logging
 import pkgutil
 import types
-from functools import lru_cache
+from functools import cache
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import pytest
 
+import api_links  # tools/, put on the path by conftest.py
 import mvcalc
 from _book import HTML, ROOT
 
-import api_links  # tools/, put on the path by _book
-
 # The modules the API page documents, in the page's order.
 MODULES = [
-    "mvcalc.derivatives", "mvcalc.multivariate", "mvcalc.sandpit", "mvcalc.nn", "mvcalc.checks",
-    "mvcalc.datasets", "mvcalc.taylor", "mvcalc.optimise", "mvcalc.fitting", "mvcalc.fitcheck",
-    "mvcalc.quiz", "mvcalc.plotting", "mvcalc.display", "mvcalc.widgets", "mvcalc.widgets.sandpit", "mvcalc.widgets.taylor",
+    "mvcalc.derivatives",
+    "mvcalc.multivariate",
+    "mvcalc.sandpit",
+    "mvcalc.nn",
+    "mvcalc.checks",
+    "mvcalc.datasets",
+    "mvcalc.taylor",
+    "mvcalc.optimise",
+    "mvcalc.fitting",
+    "mvcalc.fitcheck",
+    "mvcalc.quiz",
+    "mvcalc.plotting",
+    "mvcalc.display",
+    "mvcalc.widgets",
+    "mvcalc.widgets.sandpit",
+    "mvcalc.widgets.taylor",
 ]
 API = HTML / "book" / "api.html"
 PAGES = api_links.book_pages(ROOT)
@@ -59,8 +71,11 @@ LINKED = [(name, obj) for name, obj in PUBLIC if inspect.isclass(obj) or inspect
 
 
 def test_every_public_module_is_documented():
-    public = {info.name for info in pkgutil.walk_packages(mvcalc.__path__, "mvcalc.")
-              if not any(part.startswith("_") for part in info.name.split("."))}
+    public = {
+        info.name
+        for info in pkgutil.walk_packages(mvcalc.__path__, "mvcalc.")
+        if not any(part.startswith("_") for part in info.name.split("."))
+    }
     assert public == set(MODULES), f"add to the API page (and to MODULES): {sorted(public - set(MODULES))}"
 
 
@@ -81,29 +96,35 @@ def test_introduced_in_names_exactly_one_page(name, obj):
     assert (ROOT / (page.docname + ".md")).is_file()
 
 
-@pytest.mark.parametrize("line, docname", [
-    ("Introduced in: Module 1, *The Derivative*.", "book/m1/derivative"),
-    ("Introduced in: *The Derivative* (``book/m1/derivative.md``).", "book/m1/derivative"),
-    ("    Introduced in: Module 5, *Newton–Raphson*.", "book/m5/newton-raphson"),
-    ("Introduced in: Module 2, *Summary*.", "book/m2/summary"),  # a title several modules share
-    ("Introduced in: Module 2, *The Sandpit*, the first interactive figure.", "book/m2/sandpit"),
-    ("Introduced in: ``book/notation.md``.", "book/notation"),
-])
+@pytest.mark.parametrize(
+    "line, docname",
+    [
+        ("Introduced in: Module 1, *The Derivative*.", "book/m1/derivative"),
+        ("Introduced in: *The Derivative* (``book/m1/derivative.md``).", "book/m1/derivative"),
+        ("    Introduced in: Module 5, *Newton–Raphson*.", "book/m5/newton-raphson"),
+        ("Introduced in: Module 2, *Summary*.", "book/m2/summary"),  # a title several modules share
+        ("Introduced in: Module 2, *The Sandpit*, the first interactive figure.", "book/m2/sandpit"),
+        ("Introduced in: ``book/notation.md``.", "book/notation"),
+    ],
+)
 def test_resolve_finds_the_page(line, docname):
     assert api_links.resolve(line, PAGES).docname == docname
 
 
-@pytest.mark.parametrize("line, message", [
-    ("Introduced in: Module 1, *The Derivatives*.", "no page of the book is titled 'The Derivatives'"),
-    ("Introduced in: Module 1, *The derivative*.", "no page of the book is titled"),
-    ("Introduced in: Module 1, *The Derivative* (``book/m1/derivatives.md``).", "no page of the book is"),
-    ("Introduced in: Module 2, *The Derivative*.", "is in Module 1, not Module 2"),
-    ("Introduced in: Module 4, *Linearisation* and *Multivariate Taylor Series*.", "names 2 pages"),
-    ("Introduced in: *The Derivative* (``book/m1/rules.md``).", "names 2 pages"),
-    ("Introduced in: *Summary*.", "several pages are titled 'Summary'"),
-    ("Introduced in: Module 3, the assignment.", "names no page"),
-    ("Introduced by: Module 1, *The Derivative*.", "not an 'Introduced in:' line"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("Introduced in: Module 1, *The Derivatives*.", "no page of the book is titled 'The Derivatives'"),
+        ("Introduced in: Module 1, *The derivative*.", "no page of the book is titled"),
+        ("Introduced in: Module 1, *The Derivative* (``book/m1/derivatives.md``).", "no page of the book is"),
+        ("Introduced in: Module 2, *The Derivative*.", "is in Module 1, not Module 2"),
+        ("Introduced in: Module 4, *Linearisation* and *Multivariate Taylor Series*.", "names 2 pages"),
+        ("Introduced in: *The Derivative* (``book/m1/rules.md``).", "names 2 pages"),
+        ("Introduced in: *Summary*.", "several pages are titled 'Summary'"),
+        ("Introduced in: Module 3, the assignment.", "names no page"),
+        ("Introduced by: Module 1, *The Derivative*.", "not an 'Introduced in:' line"),
+    ],
+)
 def test_resolve_refuses_a_line_that_names_no_single_page(line, message):
     with pytest.raises(api_links.IntroducedInError, match=message):
         api_links.resolve(line, PAGES)
@@ -130,15 +151,17 @@ class _App:
 def test_the_hook_puts_the_link_under_the_summary():
     lines = ["Summary line.", "", "More.", "", "Introduced in: Module 1, *The Derivative*.", ""]
     api_links._process_docstring(_App(), "function", "mvcalc.thing", None, {}, lines)
-    assert lines == ["Summary line.", "", "Introduced in :ref:`Module 1, The Derivative <m1-derivative>`.", "",
-                     "More."]
+    assert lines == ["Summary line.", "", "Introduced in :ref:`Module 1, The Derivative <m1-derivative>`.", "", "More."]
 
 
-@pytest.mark.parametrize("what, lines, message", [
-    ("function", ["Summary.", "", "Introduced in: Module 1, *The Derivatives*."], "no page of the book is titled"),
-    ("class", ["Summary.", "", "Introduced in: Module 9, *The Derivative*."], "not Module 9"),
-    ("function", ["Summary, and no line that says where."], "has no 'Introduced in"),
-])
+@pytest.mark.parametrize(
+    "what, lines, message",
+    [
+        ("function", ["Summary.", "", "Introduced in: Module 1, *The Derivatives*."], "no page of the book is titled"),
+        ("class", ["Summary.", "", "Introduced in: Module 9, *The Derivative*."], "not Module 9"),
+        ("function", ["Summary, and no line that says where."], "has no 'Introduced in"),
+    ],
+)
 def test_the_hook_warns_so_that_the_build_fails(caplog, what, lines, message):
     before = list(lines)
     with caplog.at_level(logging.WARNING):
@@ -157,7 +180,7 @@ def test_the_hook_leaves_other_packages_and_undocumented_methods_alone(caplog):
 # --------------------------------------------------------------------------- the built page
 
 
-@lru_cache(maxsize=None)
+@cache
 def soup(path):
     from bs4 import BeautifulSoup
 
@@ -200,7 +223,8 @@ def test_the_entries_are_exactly_the_public_objects():
     public = {name for name, _ in PUBLIC}
     assert len(documented) == len(PUBLIC), (
         f"{len(documented)} entries for {len(PUBLIC)} public objects; undocumented: {sorted(public - names)}, "
-        f"documented but not public: {sorted(n for ns in documented for n in ns[:1] if not set(ns) & public)}")
+        f"documented but not public: {sorted(n for ns in documented for n in ns[:1] if not set(ns) & public)}"
+    )
     assert public <= names
 
 

@@ -7,7 +7,6 @@ with the page and the rule named, before a reader sees it.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
@@ -16,7 +15,9 @@ from _book import ROOT, notebook_pages, toc_files
 
 NOTEBOOKS = notebook_pages()
 CHAPTERS = [p for p in NOTEBOOKS if p.parent != ROOT / "book"]  # module pages, not the intro
-ALL_PAGES = [ROOT / (n if n.endswith(".md") else n + ".md") for n in toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))]
+ALL_PAGES = [
+    ROOT / (n if n.endswith(".md") else n + ".md") for n in toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+]
 
 
 def ids(paths):
@@ -34,7 +35,7 @@ def code_cells(text: str) -> list[tuple[str, str]]:
         elif body.startswith(":"):
             lines = body.splitlines(keepends=True)
             head = [ln for ln in lines if ln.startswith(":")]
-            options, body = "".join(head), "".join(lines[len(head):])
+            options, body = "".join(head), "".join(lines[len(head) :])
         cells.append((options, body))
     return cells
 
@@ -54,7 +55,8 @@ def test_chapter_anatomy(page):
     sections = [h for level, h in headings if level == "##"]
     assert len(titles) == 1, f"one page title expected, found {titles}"
     assert re.search(r"^\([\w-]+\)=\n# ", page.read_text(), flags=re.M), (
-        "the title needs a label above it, like (m1-derivative)=")
+        "the title needs a label above it, like (m1-derivative)="
+    )
     assert sections[0] == "Overview", f"the first section must be 'Overview', got {sections[0]!r}"
     assert sections[-1] == "Exercises", f"the last section must be 'Exercises', got {sections[-1]!r}"
     assert "you will be able to" in text.split("## ", 2)[1], "the overview says what the reader will be able to do"
@@ -66,8 +68,25 @@ def test_chapter_anatomy(page):
 
 def _proper(word: str) -> bool:
     """Words that keep their capital in a sentence-case heading."""
-    return word in {"Jacobian", "Jacobians", "Hessian", "Hessians", "Taylor", "Newton", "Raphson", "Lagrange",
-                    "Sandpit", "Binder", "Python", "Maclaurin", "I"} or word.isupper()
+    return (
+        word
+        in {
+            "Jacobian",
+            "Jacobians",
+            "Hessian",
+            "Hessians",
+            "Taylor",
+            "Newton",
+            "Raphson",
+            "Lagrange",
+            "Sandpit",
+            "Binder",
+            "Python",
+            "Maclaurin",
+            "I",
+        }
+        or word.isupper()
+    )
 
 
 @pytest.mark.parametrize("page", CHAPTERS, ids=ids(CHAPTERS))
@@ -98,10 +117,13 @@ def test_figures_have_caption_name_and_alt_text(page):
 @pytest.mark.parametrize("page", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_code_follows_the_house_rules(page):
     sources = "\n".join(source for _, source in code_cells(page.read_text()))
-    assert not re.search(r"\.set_title\(|plt\.title\(|suptitle\(", sources), "no titles on figures: the caption is the title"
+    assert not re.search(r"\.set_title\(|plt\.title\(|suptitle\(", sources), (
+        "no titles on figures: the caption is the title"
+    )
     assert not re.search(r"default_rng\(\s*\)", sources), "seed every random generator"
     assert "np.random.seed(" not in sources and not re.search(r"np\.random\.(rand|randn|normal|uniform)\(", sources), (
-        "use a seeded numpy.random.Generator, not the global random state")
+        "use a seeded numpy.random.Generator, not the global random state"
+    )
     if "plt." in sources:
         assert "use_style()" in sources, "apply the book's plotting style in the import cell"
 
@@ -115,8 +137,12 @@ def test_math_is_not_bold(page):
 
 @pytest.mark.parametrize("page", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_imports_are_in_the_first_code_cell(page):
-    later = [line.strip() for _, source in code_cells(page.read_text())[1:] for line in source.splitlines()
-             if re.match(r"(import \w|from [\w.]+ import )", line)]
+    later = [
+        line.strip()
+        for _, source in code_cells(page.read_text())[1:]
+        for line in source.splitlines()
+        if re.match(r"(import \w|from [\w.]+ import )", line)
+    ]
     assert not later, f"imports belong in the page's first code cell: {later}"
 
 
@@ -153,8 +179,9 @@ def test_question_cells_are_hidden_and_every_question_is_shown_once(page):
         if "quiz." in source and "glue(" in source:
             assert "remove-cell" in options, f"a cell that builds questions is shown to the reader: {source[:60]!r}"
     for key in shown:
-        assert re.search(r"glue\(\s*[\"']" + re.escape(key) + r"[\"']", text) or f'"{key}"' in text or \
-            f"'{key}'" in text, f"{{question}} {key}: the page glues nothing under that name"
+        assert (
+            re.search(r"glue\(\s*[\"']" + re.escape(key) + r"[\"']", text) or f'"{key}"' in text or f"'{key}'" in text
+        ), f"{{question}} {key}: the page glues nothing under that name"
 
 
 def test_the_book_has_at_least_150_questions_and_keys_are_unique():

@@ -141,12 +141,20 @@ def article_screenshot(tab):
     """
     from PIL import Image
 
-    x, y, w, h = tab.evaluate("() => { const r = document.querySelector('article').getBoundingClientRect();"
-                              " return [r.left + scrollX, r.top + scrollY, r.width, r.height]; }")
+    x, y, w, h = tab.evaluate(
+        "() => { const r = document.querySelector('article').getBoundingClientRect();"
+        " return [r.left + scrollX, r.top + scrollY, r.width, r.height]; }"
+    )
     cdp = tab.context.new_cdp_session(tab)
-    shot = cdp.send("Page.captureScreenshot", {
-        "format": "png", "optimizeForSpeed": True, "captureBeyondViewport": True,
-        "clip": {"x": x, "y": y, "width": w, "height": h, "scale": 1}})
+    shot = cdp.send(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "optimizeForSpeed": True,
+            "captureBeyondViewport": True,
+            "clip": {"x": x, "y": y, "width": w, "height": h, "scale": 1},
+        },
+    )
     cdp.detach()
     return np.asarray(Image.open(io.BytesIO(base64.b64decode(shot["data"]))).convert("RGB")), (x, y)
 
@@ -155,7 +163,7 @@ def crop(shot, origin, box):
     x0, y0 = origin
     x, y, w, h = box
     left, top = max(0, round(x - x0)), max(0, round(y - y0))
-    return shot[top:top + max(1, round(h)), left:left + max(1, round(w))]
+    return shot[top : top + max(1, round(h)), left : left + max(1, round(w))]
 
 
 def save(pixels, path):
@@ -184,14 +192,16 @@ def check_scheme(tab, scheme, page_name, saver):
             problems.append(
                 f"{scheme}: {image['kind']} {n} ({image['name'][:50]!r}): ink contrast {ink:.2f} < "
                 f"{MIN_IMAGE_CONTRAST} on background {background.tolist()}"
-                f" ({'the page shows through' if behind < 1.1 else f'{behind:.2f}:1 against the page'})")
+                f" ({'the page shows through' if behind < 1.1 else f'{behind:.2f}:1 against the page'})"
+            )
     for n, block in enumerate(measured["blocks"], 1):
         if block["kind"] not in ("code", "output"):  # measured, but too many to keep pictures of
             saver.submit(save, crop(shot, origin, block["box"]), out / f"block-{n:03d}-{block['kind']}.png")
         for low in block["low"]:
             problems.append(
                 f"{scheme}: {block['kind']} block {n}, <{low['tag']}> {low['text']!r}: contrast "
-                f"{low['ratio']:.2f} < {low['need']} (text {low['fg']} on {low['bg']})")
+                f"{low['ratio']:.2f} < {low['need']} (text {low['fg']} on {low['bg']})"
+            )
     return problems, measured
 
 
@@ -219,13 +229,13 @@ def synthetic_plot(background, ink):
     """A 200 x 300 'figure': a background with a frame, a curve and a label drawn in ``ink``."""
     image = np.empty((200, 300, 3), dtype=np.uint8)
     image[:] = background
-    image[20:22, 20:280] = ink                              # an axis
-    image[20:180, 20:22] = ink                              # the other axis
+    image[20:22, 20:280] = ink  # an axis
+    image[20:180, 20:22] = ink  # the other axis
     x = np.arange(20, 280)
     y = (100 + 60 * np.sin(x / 20)).astype(int)
     for dy in (0, 1):
-        image[y + dy, x] = ink                              # a curve two pixels wide
-    image[185:195, 120:180] = ink                           # a label
+        image[y + dy, x] = ink  # a curve two pixels wide
+    image[185:195, 120:180] = ink  # a label
     return image
 
 
@@ -249,7 +259,7 @@ def test_image_contrast_fails_dark_ink_on_a_dark_page():
 
 def test_image_contrast_ignores_a_few_stray_pixels():
     image = synthetic_plot((18, 18, 18), (30, 30, 30))
-    image[5, 5] = image[6, 200] = (255, 255, 255)      # two bright pixels are not ink
+    image[5, 5] = image[6, 200] = (255, 255, 255)  # two bright pixels are not ink
     assert image_contrast(image)[1] < MIN_IMAGE_CONTRAST
 
 

@@ -25,7 +25,9 @@ import yaml
 from _book import HTML, ROOT, html_pages, toc_files
 
 GLOSSARY = ROOT / "book" / "glossary.md"
-PAGES = [ROOT / (n if n.endswith(".md") else n + ".md") for n in toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))]
+PAGES = [
+    ROOT / (n if n.endswith(".md") else n + ".md") for n in toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+]
 CHAPTERS = [p for p in PAGES if p != GLOSSARY]
 TERM_ROLE = re.compile(r"\{term\}`([^`]+)`")
 REF_ROLE = re.compile(r"\{(?:ref|numref|prf:ref)\}`([^`]+)`")
@@ -83,7 +85,8 @@ def term_roles(page: Path) -> list[str]:
 
 def test_glossary_parser_reads_terms_and_definitions():
     options, entries = glossary_entries(
-        "```{glossary}\n:sorted:\n\nalpha\nbeta\n  First line\n  second line.\n\ngamma\n  Third.\n```\n")
+        "```{glossary}\n:sorted:\n\nalpha\nbeta\n  First line\n  second line.\n\ngamma\n  Third.\n```\n"
+    )
     assert options == [":sorted:"]
     assert entries == [(["alpha", "beta"], "First line second line."), (["gamma"], "Third.")]
     assert _target("partial derivatives <partial derivative>") == "partial derivative"
@@ -99,7 +102,8 @@ def test_glossary_has_terms_and_is_sorted_without_duplicates():
     duplicates = sorted({t for t in terms if keys.count(_key(t)) > 1})
     assert not duplicates, f"terms defined twice (Sphinx compares them case-insensitively): {duplicates}"
     assert keys == sorted(keys), "the glossary source is not in alphabetical order: " + ", ".join(
-        f"{a!r} before {b!r}" for a, b in zip(terms, terms[1:]) if _key(a) > _key(b))
+        f"{a!r} before {b!r}" for a, b in zip(terms, terms[1:]) if _key(a) > _key(b)
+    )
     empty = [terms for terms, definition in entries if not definition]
     assert not empty, f"terms without a definition: {empty}"
 
@@ -170,7 +174,9 @@ def html_glossary() -> dict[str, str]:
 @pytest.mark.book
 def test_every_glossary_entry_has_an_anchor():
     built = html_glossary()
-    assert sorted(built, key=_key) == sorted(source_terms(), key=_key), "the built glossary has other terms than the source"
+    assert sorted(built, key=_key) == sorted(source_terms(), key=_key), (
+        "the built glossary has other terms than the source"
+    )
     no_anchor = [t for t, anchor in built.items() if not anchor.startswith("term-")]
     assert not no_anchor, f"glossary terms without an anchor: {no_anchor}"
 
@@ -210,8 +216,12 @@ def test_introduced_in_links_reach_a_page_and_an_anchor():
 def test_the_general_index_lists_every_glossary_term():
     index = HTML / "genindex.html"
     glossary = (HTML / "book" / "glossary.html").resolve()
-    listed = {anchor for a in _soup(index).select("article a[href]")
-              for target, anchor in [_resolve(index, a["href"])] if target == glossary}
+    listed = {
+        anchor
+        for a in _soup(index).select("article a[href]")
+        for target, anchor in [_resolve(index, a["href"])]
+        if target == glossary
+    }
     missing = [t for t, anchor in html_glossary().items() if anchor not in listed]
     assert not missing, f"glossary terms missing from genindex.html: {missing}"
     # and the entries the chapters add with {index}, beyond the glossary
@@ -219,14 +229,19 @@ def test_the_general_index_lists_every_glossary_term():
 
 
 @pytest.mark.book
-@pytest.mark.parametrize("page", [*html_pages(), HTML / "genindex.html"],
-                         ids=[*(str(p.relative_to(HTML)) for p in html_pages()), "genindex.html"])
+@pytest.mark.parametrize(
+    "page",
+    [*html_pages(), HTML / "genindex.html"],
+    ids=[*(str(p.relative_to(HTML)) for p in html_pages()), "genindex.html"],
+)
 def test_the_navigation_links_the_general_index(page):
     index = (HTML / "genindex.html").resolve()
     nav = _soup(page).select("nav.bd-docs-nav a[href]")
     assert nav, f"{page.relative_to(HTML)} has no sidebar navigation"
     links = [a for a in nav if _resolve(page, a["href"])[0] == index]
-    assert len(links) == 1, f"the sidebar of {page.relative_to(HTML)} should link genindex.html once, found {len(links)}"
+    assert len(links) == 1, (
+        f"the sidebar of {page.relative_to(HTML)} should link genindex.html once, found {len(links)}"
+    )
     assert links[0].get_text(strip=True) == "Index"
 
 
@@ -237,8 +252,14 @@ def test_the_index_renders_in_a_browser(browser, site):
     errors, outside = [], []
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.route("**/*", lambda r: r.continue_() if urlsplit(r.request.url).hostname == "127.0.0.1"
-              else (outside.append(r.request.url), r.abort()))
+    tab.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if urlsplit(r.request.url).hostname == "127.0.0.1"
+            else (outside.append(r.request.url), r.abort())
+        ),
+    )
     tab.goto(f"{site}/genindex.html", wait_until="load")
     heading = tab.locator("article h1").inner_text().strip()
     letters = tab.locator("article .genindex-jumpbox a").all_inner_texts()
@@ -273,6 +294,7 @@ def test_a_term_link_lands_on_its_entry(browser, site):
 
 
 # --- the mathematical claims of the glossary's entries ---------------------------------------------
+
 
 def test_an_inflection_point_can_be_where_the_curve_is_least_steep():
     import sympy as sp

@@ -125,18 +125,29 @@ def test_directories_and_missing_files(site):
         assert response.status == 404 and body == FILES["404.html"]
 
 
-@pytest.mark.parametrize("header, expected", [
-    ("gzip", True), ("GZIP", True), ("br, gzip;q=0.5", True), ("*", True), ("gzip;q=0", False),
-    ("gzip;q=0.0, *", False), ("deflate", False), ("", False), (None, False), ("*;q=0, gzip;q=1", True),
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("gzip", True),
+        ("GZIP", True),
+        ("br, gzip;q=0.5", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("gzip;q=0.0, *", False),
+        ("deflate", False),
+        ("", False),
+        (None, False),
+        ("*;q=0, gzip;q=1", True),
+    ],
+)
 def test_accepts_gzip(header, expected):
     assert lighthouse.accepts_gzip(header) is expected
 
 
 def test_a_page_exempt_from_the_performance_target_still_needs_the_other_three():
     def row(page, perf, a11y=100):
-        return {"page": page, "scores": {"performance": perf, "accessibility": a11y,
-                                         "best-practices": 100, "seo": 100}}
+        return {"page": page, "scores": {"performance": perf, "accessibility": a11y, "best-practices": 100, "seo": 100}}
+
     rows = [row("book/intro", 99), row("book/api", 91), row("book/glossary", 97)]
     assert lighthouse.failing(rows) == ["book/api", "book/glossary"]
     assert lighthouse.failing(rows, ["book/api"]) == ["book/glossary"]

@@ -26,15 +26,17 @@ def site_pages() -> list[Path]:
     return sorted(p for p in HTML.rglob("*.html") if "_static" not in p.relative_to(HTML).parts)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parsed(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def anchors(path: Path) -> frozenset[str]:
     html = parsed(path)
-    return frozenset([e["id"] for e in html.find_all(id=True)] + [a["name"] for a in html.find_all("a", attrs={"name": True})])
+    return frozenset(
+        [e["id"] for e in html.find_all(id=True)] + [a["name"] for a in html.find_all("a", attrs={"name": True})]
+    )
 
 
 def internal_links(page: Path):
@@ -60,7 +62,9 @@ def test_internal_links_and_anchors_resolve(page):
     broken = []
     for tag, raw, target, fragment in internal_links(page):
         if not target.is_file():
-            broken.append(f"<{tag}> {raw}: no file {target.relative_to(HTML.resolve()) if target.is_relative_to(HTML.resolve()) else target}")
+            broken.append(
+                f"<{tag}> {raw}: no file {target.relative_to(HTML.resolve()) if target.is_relative_to(HTML.resolve()) else target}"
+            )
         elif fragment and target.suffix == ".html" and fragment not in anchors(target):
             broken.append(f"<{tag}> {raw}: no id {fragment!r} in {target.name}")
     assert not broken, "broken internal links:\n" + "\n".join(broken)
@@ -68,11 +72,15 @@ def test_internal_links_and_anchors_resolve(page):
 
 def test_the_link_checker_sees_a_broken_link(tmp_path, monkeypatch):
     """The check itself can fail: a page with a missing file and a missing anchor."""
-    (tmp_path / "a.html").write_text('<p id="here"><a href="b.html#nowhere">x</a><a href="#here">y</a>'
-                                     '<img src="missing.png" alt="m"><a href="https://example.org/">z</a></p>')
+    (tmp_path / "a.html").write_text(
+        '<p id="here"><a href="b.html#nowhere">x</a><a href="#here">y</a>'
+        '<img src="missing.png" alt="m"><a href="https://example.org/">z</a></p>'
+    )
     (tmp_path / "b.html").write_text('<p id="somewhere"></p>')
-    found = [(raw, target.is_file(), frag in anchors(target) if target.is_file() else None)
-             for _, raw, target, frag in internal_links(tmp_path / "a.html")]
+    found = [
+        (raw, target.is_file(), frag in anchors(target) if target.is_file() else None)
+        for _, raw, target, frag in internal_links(tmp_path / "a.html")
+    ]
     assert ("b.html#nowhere", True, False) in found
     assert ("#here", True, True) in found
     assert ("missing.png", False, None) in found

@@ -6,23 +6,25 @@ import re
 
 import pytest
 
+import minus_sign  # tools/, put on the path by conftest.py
 from _book import html_pages
-
-import minus_sign  # noqa: E402  (tools/ is put on sys.path by _book)
 
 M = "\N{MINUS SIGN}"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("-0.829", M + "0.829"),
-    ("(-1, -2.5)", f"({M}1, {M}2.5)"),
-    ("-.5", M + ".5"),
-    ("1.2e-05", "1.2e-05"),          # an exponent keeps its hyphen
-    ("x-3", "x-3"),                 # not a number's sign
-    ("3-4", "3-4"),
-    ("well-known", "well-known"),
-    ("0.5", "0.5"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("-0.829", M + "0.829"),
+        ("(-1, -2.5)", f"({M}1, {M}2.5)"),
+        ("-.5", M + ".5"),
+        ("1.2e-05", "1.2e-05"),  # an exponent keeps its hyphen
+        ("x-3", "x-3"),  # not a number's sign
+        ("3-4", "3-4"),
+        ("well-known", "well-known"),
+        ("0.5", "0.5"),
+    ],
+)
 def test_a_hyphen_that_starts_a_number_becomes_a_minus_sign(text, expected):
     assert minus_sign.with_minus_signs(text) == expected
 

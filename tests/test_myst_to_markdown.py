@@ -21,8 +21,13 @@ import myst_to_markdown as mm  # noqa: E402
 from myst_to_markdown import convert, expand_macros  # noqa: E402
 
 SITE = "https://site.example/book/"
-MACROS = {"R": (r"\mathbb{R}", 0), "dd": (r"\mathrm{d}", 0), "T": (r"^{\top}", 0),
-          "pd": (r"\frac{\partial #1}{\partial #2}", 2), "Jac": ("J_{#1}", 1)}
+MACROS = {
+    "R": (r"\mathbb{R}", 0),
+    "dd": (r"\mathrm{d}", 0),
+    "T": (r"^{\top}", 0),
+    "pd": (r"\frac{\partial #1}{\partial #2}", 2),
+    "Jac": ("J_{#1}", 1),
+}
 
 
 class FakeSite:
@@ -41,9 +46,12 @@ class FakeSite:
         ("term", "forward difference"): ("forward difference", SITE + "glossary.html#term-forward-difference"),
         ("doc", "../notation"): ("Notation", SITE + "notation.html"),
     }
-    glued = {"x": {"text/plain": "0.8775825618836229"}, "n": {"text/plain": "6"},
-             "eps": {"text/markdown": r"$2.2 \times 10^{-16}$", "text/plain": "<Markdown>"},
-             "table": {"text/markdown": "| a | b |\n| --- | --- |\n| {glue:text}`n` | $\\R$ |"}}
+    glued = {
+        "x": {"text/plain": "0.8775825618836229"},
+        "n": {"text/plain": "6"},
+        "eps": {"text/markdown": r"$2.2 \times 10^{-16}$", "text/plain": "<Markdown>"},
+        "table": {"text/markdown": "| a | b |\n| --- | --- |\n| {glue:text}`n` | $\\R$ |"},
+    }
 
     def __init__(self):
         self.warnings: list[str] = []
@@ -52,9 +60,10 @@ class FakeSite:
         return self.links.get((role, target))
 
     def cite(self, role, keys):
-        return {("cite:t", "press2007"): r"Press *et al.* \[[2007](https://site.example/book/references.html#id4)\]",
-                ("cite:p", "press2007"): r"\[[Press *et al.*, 2007](https://site.example/book/references.html#id4)\]",
-                }.get((role, keys))
+        return {
+            ("cite:t", "press2007"): r"Press *et al.* \[[2007](https://site.example/book/references.html#id4)\]",
+            ("cite:p", "press2007"): r"\[[Press *et al.*, 2007](https://site.example/book/references.html#id4)\]",
+        }.get((role, keys))
 
     def glue(self, key):
         return self.glued.get(key)
@@ -77,44 +86,59 @@ def md(source: str, site: FakeSite) -> str:
 
 # --- roles -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("source, expected", [
-    ("On {ref}`m1-functions` we", f"On [Functions]({SITE}m1/functions.html#m1-functions) we"),
-    ("see {ref}`the first page <m1-functions>`.", f"see [the first page]({SITE}m1/functions.html#m1-functions)."),
-    ("{numref}`fig-a` shows", f"[Fig. 1.4]({SITE}m1/p.html#fig-a) shows"),
-    ("by {eq}`eq-a`,", f"by [(1.1)]({SITE}m1/p.html#equation-eq-a),"),
-    ("{prf:ref}`def-a`", f"[Definition 1.2]({SITE}m1/p.html#def-a)"),
-    ("{ref}`ex-a` asks", f"[Exercise 1.3]({SITE}m1/p.html#ex-a) asks"),
-    ("a **{term}`secant`**", f"a **[secant]({SITE}glossary.html#term-secant)**"),
-    ("the {term}`forward <forward difference>` one", f"the [forward]({SITE}glossary.html#term-forward-difference) one"),
-    ("see [the notation](../notation.md).", f"see [the notation]({SITE}notation.html)."),
-    ("see [it](../notation.md#sets).", f"see [it]({SITE}notation.html#sets)."),
-    ("see {cite:t}`press2007`.", r"see Press *et al.* \[[2007](https://site.example/book/references.html#id4)\]."),
-    ("known {cite:p}`press2007`.", r"known \[[Press *et al.*, 2007](https://site.example/book/references.html#id4)\]."),
-    ("in **{index}`floating point`**:", "in **floating point**:"),
-    ("{index}`Taylor <single: Taylor series>`", "Taylor"),
-    ("{math}`\\R^2`", r"$\mathbb{R}^2$"),
-])
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("On {ref}`m1-functions` we", f"On [Functions]({SITE}m1/functions.html#m1-functions) we"),
+        ("see {ref}`the first page <m1-functions>`.", f"see [the first page]({SITE}m1/functions.html#m1-functions)."),
+        ("{numref}`fig-a` shows", f"[Fig. 1.4]({SITE}m1/p.html#fig-a) shows"),
+        ("by {eq}`eq-a`,", f"by [(1.1)]({SITE}m1/p.html#equation-eq-a),"),
+        ("{prf:ref}`def-a`", f"[Definition 1.2]({SITE}m1/p.html#def-a)"),
+        ("{ref}`ex-a` asks", f"[Exercise 1.3]({SITE}m1/p.html#ex-a) asks"),
+        ("a **{term}`secant`**", f"a **[secant]({SITE}glossary.html#term-secant)**"),
+        (
+            "the {term}`forward <forward difference>` one",
+            f"the [forward]({SITE}glossary.html#term-forward-difference) one",
+        ),
+        ("see [the notation](../notation.md).", f"see [the notation]({SITE}notation.html)."),
+        ("see [it](../notation.md#sets).", f"see [it]({SITE}notation.html#sets)."),
+        ("see {cite:t}`press2007`.", r"see Press *et al.* \[[2007](https://site.example/book/references.html#id4)\]."),
+        (
+            "known {cite:p}`press2007`.",
+            r"known \[[Press *et al.*, 2007](https://site.example/book/references.html#id4)\].",
+        ),
+        ("in **{index}`floating point`**:", "in **floating point**:"),
+        ("{index}`Taylor <single: Taylor series>`", "Taylor"),
+        ("{math}`\\R^2`", r"$\mathbb{R}^2$"),
+    ],
+)
 def test_roles_become_links_and_text_as_on_the_website(site, source, expected):
     assert md(source, site) == expected
     assert site.warnings == []
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("settles on {glue:text}`x:.6f`.", "settles on 0.877583."),
-    ("out of {glue:text}`n` games", "out of 6 games"),
-    ("{glue:text}`x:.1e`", "8.8e-01"),
-    ("$\\varepsilon =$ {glue:md}`eps:myst`.", r"$\varepsilon =$ $2.2 \times 10^{-16}$."),
-    ("{glue}`eps`", r"$2.2 \times 10^{-16}$"),
-    ("{glue}`x`", "0.8775825618836229"),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("settles on {glue:text}`x:.6f`.", "settles on 0.877583."),
+        ("out of {glue:text}`n` games", "out of 6 games"),
+        ("{glue:text}`x:.1e`", "8.8e-01"),
+        ("$\\varepsilon =$ {glue:md}`eps:myst`.", r"$\varepsilon =$ $2.2 \times 10^{-16}$."),
+        ("{glue}`eps`", r"$2.2 \times 10^{-16}$"),
+        ("{glue}`x`", "0.8775825618836229"),
+    ],
+)
 def test_glued_values_are_formatted_as_myst_nb_does(site, source, expected):
     assert md(source, site) == expected
     assert site.warnings == []
 
 
 def test_glue_md_directive_inserts_the_glued_markdown_converted(site):
-    assert md("Results:\n\n```{glue:md} table\n:format: myst\n```\n\nDone.", site) == \
-        "Results:\n\n| a | b |\n| --- | --- |\n| 6 | $\\mathbb{R}$ |\n\nDone."
+    assert (
+        md("Results:\n\n```{glue:md} table\n:format: myst\n```\n\nDone.", site)
+        == "Results:\n\n| a | b |\n| --- | --- |\n| 6 | $\\mathbb{R}$ |\n\nDone."
+    )
 
 
 def test_code_spans_and_code_blocks_are_left_alone(site):
@@ -124,6 +148,7 @@ def test_code_spans_and_code_blocks_are_left_alone(site):
 
 
 # --- targets, index entries, math -----------------------------------------------------------
+
 
 def test_targets_and_index_entries_disappear(site):
     source = "(m1-derivative)=\n# The Derivative\n\n```{index} sum rule\n```\n\nText."
@@ -136,21 +161,26 @@ def test_a_cell_of_a_target_alone_becomes_empty(site):
 
 def test_macros_are_expanded_in_every_formula(site):
     source = "For $f: \\R^n \\to \\R$, $\\pd{f}{x_i}$ and\n\n$$\nA\\T \\Jac{f}(a) \\dd x\n$$"
-    assert md(source, site) == ("For $f: \\mathbb{R}^n \\to \\mathbb{R}$, $\\frac{\\partial f}{\\partial x_i}$ and"
-                                "\n\n$$\nA^{\\top} J_{f}(a) \\mathrm{d} x\n$$")
+    assert md(source, site) == (
+        "For $f: \\mathbb{R}^n \\to \\mathbb{R}$, $\\frac{\\partial f}{\\partial x_i}$ and"
+        "\n\n$$\nA^{\\top} J_{f}(a) \\mathrm{d} x\n$$"
+    )
 
 
-@pytest.mark.parametrize("tex, expected", [
-    (r"\pd{f}{x}", r"\frac{\partial f}{\partial x}"),
-    (r"\pd{f(x, y)}{y}", r"\frac{\partial f(x, y)}{\partial y}"),
-    (r"\pd f x", r"\frac{\partial f}{\partial x}"),
-    (r"\pd{\sigma}{z}", r"\frac{\partial \sigma}{\partial z}"),
-    (r"\Jac{\pd{g}{x}}", r"J_{\frac{\partial g}{\partial x}}"),
-    (r"\Theta \top \text{x} \ddot{x}", r"\Theta \top \text{x} \ddot{x}"),  # longer names are other macros
-    (r"a \\R", r"a \\R"),  # a line break, then the letter R
-    (r"a \\ \R", r"a \\ \mathbb{R}"),
-    (r"\dd x", r"\mathrm{d} x"),
-])
+@pytest.mark.parametrize(
+    "tex, expected",
+    [
+        (r"\pd{f}{x}", r"\frac{\partial f}{\partial x}"),
+        (r"\pd{f(x, y)}{y}", r"\frac{\partial f(x, y)}{\partial y}"),
+        (r"\pd f x", r"\frac{\partial f}{\partial x}"),
+        (r"\pd{\sigma}{z}", r"\frac{\partial \sigma}{\partial z}"),
+        (r"\Jac{\pd{g}{x}}", r"J_{\frac{\partial g}{\partial x}}"),
+        (r"\Theta \top \text{x} \ddot{x}", r"\Theta \top \text{x} \ddot{x}"),  # longer names are other macros
+        (r"a \\R", r"a \\R"),  # a line break, then the letter R
+        (r"a \\ \R", r"a \\ \mathbb{R}"),
+        (r"\dd x", r"\mathrm{d} x"),
+    ],
+)
 def test_expand_macros(tex, expected):
     assert expand_macros(tex, MACROS) == expected
 
@@ -175,13 +205,17 @@ def test_a_dollar_in_a_formula_block_does_not_end_inline_math(site):
 
 # --- directives ------------------------------------------------------------------------------
 
+
 def test_definition_is_a_quoted_numbered_box_with_its_formulas_on_one_line(site):
-    source = ("```{prf:definition} Derivative\n:label: def-a\n\nThe **{term}`secant`** of $f$\nat $x$:\n\n"
-              "$$\nf'(x) = \\pd{f}{x}\n$$\n```")
+    source = (
+        "```{prf:definition} Derivative\n:label: def-a\n\nThe **{term}`secant`** of $f$\nat $x$:\n\n"
+        "$$\nf'(x) = \\pd{f}{x}\n$$\n```"
+    )
     assert md(source, site) == (
         "> **Definition 1.2** (Derivative)\n>\n"
         f"> The **[secant]({SITE}glossary.html#term-secant)** of $f$\n> at $x$:\n>\n"
-        "> $$f'(x) = \\frac{\\partial f}{\\partial x}$$")
+        "> $$f'(x) = \\frac{\\partial f}{\\partial x}$$"
+    )
 
 
 def test_inline_formula_broken_over_lines_is_joined_inside_a_quote(site):
@@ -190,10 +224,14 @@ def test_inline_formula_broken_over_lines_is_joined_inside_a_quote(site):
 
 
 def test_exercise_and_its_solution(site):
-    source = ("```{exercise}\n:label: ex-a\n\nDo {prf:ref}`def-a`.\n```\n\n"
-              "```{solution-start} ex-a\n:class: dropdown\n```\n\nExpanding,")
-    assert md(source, site) == (f"> **Exercise 1.3**\n>\n> Do [Definition 1.2]({SITE}m1/p.html#def-a).\n\n"
-                                "**Solution to Exercise 1.3**\n\nExpanding,")
+    source = (
+        "```{exercise}\n:label: ex-a\n\nDo {prf:ref}`def-a`.\n```\n\n"
+        "```{solution-start} ex-a\n:class: dropdown\n```\n\nExpanding,"
+    )
+    assert md(source, site) == (
+        f"> **Exercise 1.3**\n>\n> Do [Definition 1.2]({SITE}m1/p.html#def-a).\n\n"
+        "**Solution to Exercise 1.3**\n\nExpanding,"
+    )
 
 
 def test_solution_end_disappears(site):
@@ -201,8 +239,7 @@ def test_solution_end_disappears(site):
 
 
 def test_proof_ends_with_a_box(site):
-    assert md("```{prf:proof}\nSplit it.\n\n$$\na = b\n$$\n```", site) == \
-        "> *Proof.* Split it.\n>\n> $$a = b$$ ∎"
+    assert md("```{prf:proof}\nSplit it.\n\n$$\na = b\n$$\n```", site) == "> *Proof.* Split it.\n>\n> $$a = b$$ ∎"
 
 
 def test_table_gets_its_numbered_caption(site):
@@ -213,8 +250,7 @@ def test_table_gets_its_numbered_caption(site):
 def test_admonitions_and_dropdowns(site):
     assert md("```{note}\nMind $\\R$.\n```", site) == "> **Note**\n>\n> Mind $\\mathbb{R}$."
     assert md(":::{admonition} Why?\nBecause.\n:::", site) == "> **Why?**\n>\n> Because."
-    assert md("```{dropdown} More\nHidden.\n```", site) == \
-        "<details>\n<summary>More</summary>\n\nHidden.\n\n</details>"
+    assert md("```{dropdown} More\nHidden.\n```", site) == "<details>\n<summary>More</summary>\n\nHidden.\n\n</details>"
 
 
 def test_figure_is_an_image_with_its_numbered_caption(site):
@@ -246,12 +282,16 @@ def test_nested_directives_with_longer_fences(site):
 
 # --- what cannot be converted is reported and left as it is -----------------------------------
 
-@pytest.mark.parametrize("source, warning", [
-    ("{ref}`nowhere`", "cannot resolve {ref}`nowhere`"),
-    ("{glue:text}`missing`", "nothing is glued under 'missing'"),
-    ("{cite:p}`unknown2020`", "cannot resolve {cite:p}`unknown2020`"),
-    ("{kbd}`Ctrl`", "no plain Markdown for the role {kbd}"),
-])
+
+@pytest.mark.parametrize(
+    "source, warning",
+    [
+        ("{ref}`nowhere`", "cannot resolve {ref}`nowhere`"),
+        ("{glue:text}`missing`", "nothing is glued under 'missing'"),
+        ("{cite:p}`unknown2020`", "cannot resolve {cite:p}`unknown2020`"),
+        ("{kbd}`Ctrl`", "no plain Markdown for the role {kbd}"),
+    ],
+)
 def test_unknown_roles_and_labels_are_reported_and_kept(site, source, warning):
     assert md(source, site) == source
     assert len(site.warnings) == 1 and warning in site.warnings[0]
@@ -270,6 +310,7 @@ def test_myst_syntax_pattern_finds_roles_fences_and_targets():
 
 # --- the book uses only what the converter knows -------------------------------------------------
 
+
 def _notebook_pages() -> list[Path]:
     return [p for p in sorted((ROOT / "book").rglob("*.md")) if re.search(r"^kernelspec:", p.read_text(), re.M)]
 
@@ -287,8 +328,11 @@ def test_every_role_the_pages_use_is_converted():
 
 
 def test_every_directive_the_pages_use_is_converted():
-    used = {name for p in _notebook_pages()
-            for name in re.findall(r"^[ \t]*(?:`{3,}|:{3,})\{([A-Za-z][\w:+-]*)\}", p.read_text(), re.M)}
+    used = {
+        name
+        for p in _notebook_pages()
+        for name in re.findall(r"^[ \t]*(?:`{3,}|:{3,})\{([A-Za-z][\w:+-]*)\}", p.read_text(), re.M)
+    }
     used.discard("code-cell")  # a code cell, not Markdown
     assert {"exercise", "solution-start", "prf:theorem", "math", "table"} <= used
     unknown = sorted(used - mm.KNOWN_DIRECTIVES)

@@ -39,7 +39,7 @@ def descriptions(soup: BeautifulSoup) -> list[str]:
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
 def test_page_head(page):
     soup = head(page)
-    assert soup.html.get("lang") == "en", "<html> needs lang=\"en\""
+    assert soup.html.get("lang") == "en", '<html> needs lang="en"'
     assert soup.title and soup.title.get_text(strip=True), "the page has no <title>"
     found = descriptions(soup)
     assert len(found) == 1, f"expected one meta description, found {len(found)}"
@@ -66,12 +66,23 @@ def test_descriptions_are_unique():
     assert not shared, f"pages that share a description: {shared}"
 
 
-@pytest.mark.parametrize("tex, plain", [
-    (r"e^x", "eˣ"), (r"\chi^2", "χ²"), (r"\cos x", "cos x"), (r"\sin(x)", "sin(x)"),
-    (r"\Delta x", "Δx"), (r"x \in \R^n", "x ∈ ℝⁿ"), (r"x_{1} \le x_2", "x₁ ≤ x₂"),
-    (r"\mathbb{R}^{2}", "ℝ²"), (r"\nabla f", "∇f"), (r"f(x) = 0", "f(x) = 0"),
-    (r"\frac{a}{b}", None), (r"\pd{f}{x}", None),
-])
+@pytest.mark.parametrize(
+    "tex, plain",
+    [
+        (r"e^x", "eˣ"),
+        (r"\chi^2", "χ²"),
+        (r"\cos x", "cos x"),
+        (r"\sin(x)", "sin(x)"),
+        (r"\Delta x", "Δx"),
+        (r"x \in \R^n", "x ∈ ℝⁿ"),
+        (r"x_{1} \le x_2", "x₁ ≤ x₂"),
+        (r"\mathbb{R}^{2}", "ℝ²"),
+        (r"\nabla f", "∇f"),
+        (r"f(x) = 0", "f(x) = 0"),
+        (r"\frac{a}{b}", None),
+        (r"\pd{f}{x}", None),
+    ],
+)
 def test_plain_math(tex, plain):
     assert page_meta.plain_math(tex) == plain
 
@@ -79,15 +90,18 @@ def test_plain_math(tex, plain):
 def test_first_sentences_fit_and_fill():
     short = "One short sentence. Another."
     assert page_meta.first_sentences(short) == short
-    text = ("Most quantities depend on more than one thing. The mass of a can depends on its radius, its "
-            "height, the thickness of its wall and the density of its metal, and the loss of a model on "
-            "all its weights.")
+    text = (
+        "Most quantities depend on more than one thing. The mass of a can depends on its radius, its "
+        "height, the thickness of its wall and the density of its metal, and the loss of a model on "
+        "all its weights."
+    )
     got = page_meta.first_sentences(text)
     assert len(got) <= 160 and got.endswith("…") and got.startswith("Most quantities depend")
     assert text.startswith(got[:-1]) and text[len(got) - 1] in " ,;:", "cut at a word, without its comma"
     whole = "A first sentence of a fair length, about one line of a page or so in all. " * 3
-    assert page_meta.first_sentences(whole) == " ".join(["A first sentence of a fair length, about one "
-                                                         "line of a page or so in all."] * 2)
+    assert page_meta.first_sentences(whole) == " ".join(
+        ["A first sentence of a fair length, about one line of a page or so in all."] * 2
+    )
     long = "word " * 100
     got = page_meta.first_sentences(long)
     assert len(got) <= 160 and got.endswith("word…")

@@ -20,7 +20,9 @@ from _book import HTML, html_pages
 pytestmark = pytest.mark.book
 
 PAGES = html_pages()
-RAW_LATEX = re.compile(r"\\(frac|partial|begin|end|mathrm|nabla|sum|int|sqrt|left|right|od|pd|Jac|Hess)\b|\$\$|\\\(|\\\[")
+RAW_LATEX = re.compile(
+    r"\\(frac|partial|begin|end|mathrm|nabla|sum|int|sqrt|left|right|od|pd|Jac|Hess)\b|\$\$|\\\(|\\\["
+)
 
 # The text a reader sees in the article, without code, outputs and typeset math.
 VISIBLE_TEXT = """() => {

@@ -79,8 +79,10 @@ def _first_printed(notebook):
 
 @pytest.mark.book
 def test_nbval_fails_when_an_output_changes(tmp_path):
-    source = next((executed_copy(p) for p in notebook_pages()
-                   if _first_printed(nbformat.read(executed_copy(p), as_version=4))), None)
+    source = next(
+        (executed_copy(p) for p in notebook_pages() if _first_printed(nbformat.read(executed_copy(p), as_version=4))),
+        None,
+    )
     assert source is not None, "no executed notebook prints anything"
     good = tmp_path / "good.ipynb"
     shutil.copy(source, good)
@@ -148,7 +150,8 @@ def _mini_book(root: Path, with_guard: bool) -> None:
     }
     (root / "_config.yml").write_text(yaml.safe_dump(config))
     (root / "_toc.yml").write_text("format: jb-book\nroot: page\n")
-    (root / "page.md").write_text(textwrap.dedent("""\
+    (root / "page.md").write_text(
+        textwrap.dedent("""\
         ---
         jupytext:
           text_representation:
@@ -166,15 +169,17 @@ def _mini_book(root: Path, with_guard: bool) -> None:
         import fakelib
         print(f"the library says {fakelib.VALUE}")
         ```
-        """))
+        """)
+    )
 
 
 def _build_and_read(root: Path) -> tuple[str, str]:
     # Build from another directory: the book's cache must not depend on where the build starts.
     elsewhere = root / "elsewhere"
     elsewhere.mkdir(exist_ok=True)
-    run = subprocess.run([JB, "build", str(root), "--warningiserror", "--keep-going"],
-                         capture_output=True, text=True, cwd=elsewhere)
+    run = subprocess.run(
+        [JB, "build", str(root), "--warningiserror", "--keep-going"], capture_output=True, text=True, cwd=elsewhere
+    )
     assert run.returncode == 0, run.stdout[-8000:] + "\n--- stderr ---\n" + run.stderr[-4000:]
     page = (root / "_build" / "html" / "page.html").read_text()
     executed = json.dumps(nbformat.read(root / "_build" / "jupyter_execute" / "page.ipynb", as_version=4))

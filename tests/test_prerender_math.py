@@ -47,6 +47,7 @@ r &amp;= s
 </body></html>
 """
 
+
 def _mathml(markup: str) -> ElementTree.Element:
     """The hidden MathML of one typeset formula."""
     match = re.search(r"<math .*?</math>", markup, re.DOTALL)
@@ -59,9 +60,11 @@ def _tags(element: ElementTree.Element) -> list[str]:
 
 
 def test_the_book_macros_expand_as_defined():
-    (page,) = pm.typeset([[{"tex": r"\pd{f}{x}", "display": False},
-                           {"tex": r"\R", "display": False},
-                           {"tex": r"A\T", "display": True}]], TEX, assistive=True)
+    (page,) = pm.typeset(
+        [[{"tex": r"\pd{f}{x}", "display": False}, {"tex": r"\R", "display": False}, {"tex": r"A\T", "display": True}]],
+        TEX,
+        assistive=True,
+    )
     assert not page["errors"]
     frac, reals, transpose = (_mathml(h) for h in page["html"])
     # \pd{f}{x} is \frac{\partial f}{\partial x}
@@ -77,8 +80,17 @@ def test_the_book_macros_expand_as_defined():
 
 
 def test_a_tex_error_is_reported_with_its_formula():
-    (page,) = pm.typeset([[{"tex": "x", "display": False}, {"tex": r"\undefinedmacro + 1", "display": False},
-                           {"tex": r"\frac{1}{", "display": True}]], TEX, assistive=False)
+    (page,) = pm.typeset(
+        [
+            [
+                {"tex": "x", "display": False},
+                {"tex": r"\undefinedmacro + 1", "display": False},
+                {"tex": r"\frac{1}{", "display": True},
+            ]
+        ],
+        TEX,
+        assistive=False,
+    )
     indices = [e["index"] for e in page["errors"]]
     assert indices == [1, 2], page["errors"]
     assert "undefinedmacro" in page["errors"][0]["message"]
@@ -86,8 +98,9 @@ def test_a_tex_error_is_reported_with_its_formula():
 
 
 def test_each_page_gets_the_styles_of_its_own_characters():
-    one, two = pm.typeset([[{"tex": r"\mathbb{R}", "display": False}], [{"tex": "x", "display": False}]],
-                          TEX, assistive=False)
+    one, two = pm.typeset(
+        [[{"tex": r"\mathbb{R}", "display": False}], [{"tex": "x", "display": False}]], TEX, assistive=False
+    )
     # the double-struck R (U+211D) and the italic x (U+1D465) are styled only where they are used
     assert "mjx-c211D" in one["css"] and "mjx-c211D" not in two["css"]
     assert "mjx-c1D465" in two["css"] and "mjx-c1D465" not in one["css"]
@@ -106,7 +119,7 @@ def test_a_page_is_rewritten_once_with_its_fonts_and_numbers(tmp_path):
     # display formulas take the keyboard focus (a wide one scrolls); inline ones do not
     assert html.count('<mjx-container tabindex="0" ') == 3
     # the bare amsmath environment is typeset as a display formula, with its two rows
-    nowrap = html[html.index('id="equation-nowrap">'):]
+    nowrap = html[html.index('id="equation-nowrap">') :]
     assert nowrap.index("<mjx-container") < nowrap.index("</div>") and "\\begin{align}" not in nowrap
     assert _mathml(nowrap).get("display") == "block" and len(list(_mathml(nowrap).iter(MATHML + "mtr"))) == 2
     assert "\\(" not in html.replace("<pre>\\(not a formula: code\\)</pre>", "")
@@ -114,7 +127,7 @@ def test_a_page_is_rewritten_once_with_its_fonts_and_numbers(tmp_path):
     # the equation number and its link stay in front of the typeset formula
     assert re.search(r'id="equation-eq-one">\s*<span class="eqno">\(1\.1\)<a [^>]*>#</a></span><mjx-container', html)
     # '<' in the TeX (written &lt; by Sphinx) reaches MathJax as '<'
-    first = html[html.index("<mjx-container"):html.index("</mjx-container>")]
+    first = html[html.index("<mjx-container") : html.index("</mjx-container>")]
     assert "<mo>&lt;</mo>" in first
     # one stylesheet, in the head, whose fonts are found relative to the page
     style = re.search(r'<style id="mvcalc-mathjax-styles">(.*?)</style>\s*</head>', html, re.DOTALL)
@@ -132,8 +145,10 @@ def test_fonts_are_found_the_way_the_page_finds_its_static_files(tmp_path):
     # the singlehtml build writes its one page at book/intro.html, with links from the root
     page = tmp_path / "book" / "intro.html"
     page.parent.mkdir(parents=True)
-    page.write_text(PAGE.replace("<title>t</title>", '<title>t</title><link href="_static/a.css" rel="stylesheet">'),
-                    encoding="utf-8")
+    page.write_text(
+        PAGE.replace("<title>t</title>", '<title>t</title><link href="_static/a.css" rel="stylesheet">'),
+        encoding="utf-8",
+    )
     pm.prerender(tmp_path, [page], TEX, assistive=False)
     urls = re.findall(r'url\("([^"]+)"\)', page.read_text(encoding="utf-8"))
     assert urls and all(u.startswith("_static/mathjax-fonts/") for u in urls), urls[:3]
@@ -143,8 +158,11 @@ def test_a_formula_in_an_unknown_form_is_a_warning(tmp_path, monkeypatch):
     warnings = []
     monkeypatch.setattr(pm.logger, "warning", lambda message, **kw: warnings.append((message, kw)))
     page = tmp_path / "odd.html"
-    page.write_text('<html><head></head><body><div class="math notranslate nohighlight">$$x$$</div>'
-                    '<span class="math notranslate nohighlight">\\(y\\)</span></body></html>', encoding="utf-8")
+    page.write_text(
+        '<html><head></head><body><div class="math notranslate nohighlight">$$x$$</div>'
+        '<span class="math notranslate nohighlight">\\(y\\)</span></body></html>',
+        encoding="utf-8",
+    )
     assert pm.prerender(tmp_path, [page], TEX, assistive=False) == 1
     assert len(warnings) == 1 and "1 formulas" in warnings[0][0] and warnings[0][1]["location"] == "odd.html"
 

@@ -63,6 +63,7 @@ def docname(page: Path) -> str:
 
 # --- unit checks of the helpers (no build needed) ----------------------------------
 
+
 def test_colab_url_of_a_page():
     url = publish_notebooks.colab_url("https://github.com/Org/repo", "nb", "book/m1/rules")
     assert url == "https://colab.research.google.com/github/Org/repo/blob/nb/book/m1/rules.ipynb"
@@ -76,10 +77,14 @@ def test_a_repository_address_that_is_not_github_is_refused(bad):
 
 def test_install_requirement_pins_the_commit_and_falls_back_to_the_branch():
     sha = "0123456789abcdef0123456789abcdef01234567"
-    assert publish_notebooks.install_requirement("https://github.com/a/b", sha, "main") == \
-        f"mvcalc @ git+https://github.com/a/b.git@{sha}"
-    assert publish_notebooks.install_requirement("https://github.com/a/b/", "unknown", "main") == \
-        "mvcalc @ git+https://github.com/a/b.git@main"
+    assert (
+        publish_notebooks.install_requirement("https://github.com/a/b", sha, "main")
+        == f"mvcalc @ git+https://github.com/a/b.git@{sha}"
+    )
+    assert (
+        publish_notebooks.install_requirement("https://github.com/a/b/", "unknown", "main")
+        == "mvcalc @ git+https://github.com/a/b.git@main"
+    )
 
 
 def test_setup_cell_is_valid_ipython_that_installs_only_when_mvcalc_is_missing():
@@ -98,8 +103,9 @@ def test_publishing_refuses_a_notebook_without_outputs(tmp_path):
     source = tmp_path / "page.ipynb"
     nbformat.write(empty, source)
     with pytest.raises(ValueError, match="no outputs"):
-        publish_notebooks.publish(source, tmp_path / "out", "book/page", "Page", REPO_URL, "mvcalc",
-                                  resolver=types.SimpleNamespace())
+        publish_notebooks.publish(
+            source, tmp_path / "out", "book/page", "Page", REPO_URL, "mvcalc", resolver=types.SimpleNamespace()
+        )
 
 
 def test_build_date_honours_source_date_epoch(monkeypatch):
@@ -117,6 +123,7 @@ def test_library_version_is_read_from_the_source():
 
 
 # --- the built book --------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def built():
@@ -227,7 +234,9 @@ def test_published_notebook_is_the_executed_page_behind_a_setup_cell(built, envi
     captions = [c for c in rest if publish_notebooks.CAPTION_TAG in c.metadata.get("tags", [])]
     figures = [c for c in executed.cells if c.metadata.get("mystnb", {}).get("figure")]
     assert len(captions) == len(figures)
-    assert all(re.fullmatch(r"\*Fig\. \d+(\.\d+)*: .+\*", c.source, re.S) for c in captions), captions  # pages outside a numbered module: "Fig. 3"
+    assert all(re.fullmatch(r"\*Fig\. \d+(\.\d+)*: .+\*", c.source, re.S) for c in captions), (
+        captions
+    )  # pages outside a numbered module: "Fig. 3"
     assert len(rest) == len(expected)
     for cell, (kind, source) in zip(rest, expected):
         assert cell.cell_type == kind
@@ -255,14 +264,15 @@ def _prose(source: str) -> str:
 @pytest.mark.book
 @pytest.mark.parametrize("doc", NOTEBOOK_DOCS)
 def test_published_markdown_has_no_myst_syntax_left(built, doc):
-    left = [m.group(0) for source in _markdown_cells(doc)
-            for m in myst_to_markdown.MYST_SYNTAX.finditer(_prose(source))]
+    left = [
+        m.group(0) for source in _markdown_cells(doc) for m in myst_to_markdown.MYST_SYNTAX.finditer(_prose(source))
+    ]
     assert not left, f"{doc}: MyST syntax in the Colab notebook: {left[:5]}"
     for source in _markdown_cells(doc):
         assert not re.search(r"^\$\$.*\$\$[ \t]*\([^)\s]+\)[ \t]*$", source, re.M), "an equation label is left"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _anchors(page: Path) -> frozenset[str]:
     return frozenset(tag["id"] for tag in soup(page).find_all(id=True))
 
@@ -344,8 +354,10 @@ def test_status_page_lists_every_executed_page_and_the_build_software(built):
 
     html = soup(HTML / "book" / "status.html")
     tables = html.select("article table")
-    info = {r.select("td")[0].get_text(strip=True): r.select("td")[1].get_text(strip=True)
-            for r in tables[0].select("tbody tr")}
+    info = {
+        r.select("td")[0].get_text(strip=True): r.select("td")[1].get_text(strip=True)
+        for r in tables[0].select("tbody tr")
+    }
     assert info["Python"] == platform.python_version()
     for name in ("numpy", "scipy", "matplotlib", "jupyter-book", "sphinx", "myst-nb"):
         assert info[name] == importlib.metadata.version(name), name
@@ -360,6 +372,7 @@ def test_status_page_lists_every_executed_page_and_the_build_software(built):
 
 
 # --- the PDF ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def pdf():
@@ -390,6 +403,7 @@ def test_pdf_holds_every_page_of_the_book(pdf):
         if _words(title) not in whole:
             missing.append(title)
     assert not missing, f"pages missing from the PDF: {missing}"
+
     def flat(items):
         for item in items:
             yield from flat(item) if isinstance(item, list) else [item.title]
@@ -407,7 +421,10 @@ def test_pdf_math_is_typeset_and_figures_are_there(pdf):
     assert not raw, f"untypeset LaTeX in the PDF: {raw[:5]}"
     assert "Math input error" not in whole and "Undefined control sequence" not in whole
     # a question prints its first variant: the figures of the others are not in the PDF
-    figures = sum(len(soup(p).select("article img")) - len(soup(p).select("article .mvq-variant.mvq-hidden img"))
-                  for p in PAGES if p.name not in {"genindex.html"})
+    figures = sum(
+        len(soup(p).select("article img")) - len(soup(p).select("article .mvq-variant.mvq-hidden img"))
+        for p in PAGES
+        if p.name not in {"genindex.html"}
+    )
     images = sum(len(page.images) for page in reader.pages)
     assert images >= figures * 0.95, f"the PDF holds {images} images, the pages {figures}"

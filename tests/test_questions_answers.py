@@ -29,5 +29,3 @@ def test_every_question_accepts_its_answer_and_rejects_the_common_wrong_ones(rea
             shown = r.question(q["key"]).locator(f".mvq-feedback .mvq-fb-{feedback}")
             assert shown.count() == 1, f"{q['key']}: {given!r} did not show its feedback ({said!r})"
     assert not r.errors, r.errors
-
-

@@ -21,6 +21,7 @@ from mvcalc import quiz
 
 pytestmark = pytest.mark.book
 
+
 def test_the_book_has_its_questions():
     total = sum(len(page_questions(p)) for p in PAGES)
     assert total >= 150, total
@@ -49,9 +50,12 @@ def test_equivalent_forms_are_accepted_and_a_near_miss_is_not(reader):
     r = reader(page)
     expr = _sympy(q["variants"][0]["answer"])
     variable = q["variants"][0]["variables"][0]
-    forms = {quiz.to_mathjs(sp.expand(expr)), quiz.to_mathjs(sp.factor(expr)),
-             quiz.to_mathjs(sp.expand(expr)).replace("*", " "),  # implicit products
-             quiz.to_mathjs(2 * expr) + " - (" + quiz.to_mathjs(expr) + ")"}
+    forms = {
+        quiz.to_mathjs(sp.expand(expr)),
+        quiz.to_mathjs(sp.factor(expr)),
+        quiz.to_mathjs(sp.expand(expr)).replace("*", " "),  # implicit products
+        quiz.to_mathjs(2 * expr) + " - (" + quiz.to_mathjs(expr) + ")",
+    }
     for form in forms:
         said = r.answer(q, form)
         assert said.startswith("Correct"), f"{form!r} (equal to {expr}) got {said!r}"
@@ -99,6 +103,7 @@ def test_input_the_page_cannot_read_gets_a_clear_message(reader):
 
 def rows_of(answer: str) -> list[list[str]]:
     """The entries of a vector or matrix as the reader types it, ``[a, b; c, d]``."""
+
     def split(text, sep):
         parts, depth, current = [], 0, ""
         for ch in text:
@@ -110,6 +115,7 @@ def rows_of(answer: str) -> list[list[str]]:
             else:
                 current += ch
         return parts + [current.strip()]
+
     return [split(row, ",") for row in split(answer.strip()[1:-1], ";")]
 
 
@@ -118,7 +124,9 @@ def typed(rows: list[list[str]]) -> str:
 
 
 def test_a_transposed_matrix_and_a_wrong_shape_are_named(reader):
-    page, q = _first("matrix", shape=lambda v: len(v["shape"]) == 2 and v["shape"][0] != v["shape"][1] >= 2)  # a row can lose an entry
+    page, q = _first(
+        "matrix", shape=lambda v: len(v["shape"]) == 2 and v["shape"][0] != v["shape"][1] >= 2
+    )  # a row can lose an entry
     r = reader(page)
     rows = rows_of(q["variants"][0]["answer"])
     assert typed(rows) == q["variants"][0]["answer"]
@@ -134,8 +142,16 @@ def test_hints_open_in_turn_then_the_solution(reader):
 
     def hints(div):
         return len(div.find("div", class_="mvq-extra").find_all("div", class_="mvq-hint"))
-    found = next(((p, div["id"]) for p in PAGES for div in BeautifulSoup(p.read_text(), "html.parser")
-                  .find_all("div", class_="mvq") if hints(div) >= 2), None)
+
+    found = next(
+        (
+            (p, div["id"])
+            for p in PAGES
+            for div in BeautifulSoup(p.read_text(), "html.parser").find_all("div", class_="mvq")
+            if hints(div) >= 2
+        ),
+        None,
+    )
     assert found, "no question with two hints"
     page, anchor = found
     r = reader(page)
@@ -159,8 +175,12 @@ def test_hints_open_in_turn_then_the_solution(reader):
 
 
 def test_new_numbers_show_another_variant_that_is_checked_on_its_own(reader):
-    page, q = next((p, q) for p in PAGES for q in page_questions(p) if len(q["variants"]) > 1
-                   and q["kind"] in ("formula", "matrix", "numeric"))
+    page, q = next(
+        (p, q)
+        for p in PAGES
+        for q in page_questions(p)
+        if len(q["variants"]) > 1 and q["kind"] in ("formula", "matrix", "numeric")
+    )
     r = reader(page)
     box = r.question(q["key"])
     first = box.locator(".mvq-variant:not(.mvq-hidden)").inner_text()
@@ -189,8 +209,9 @@ def test_keyboard_only_and_announced(reader):
     r.tab.keyboard.press("Space")
     box.locator(".mvq-check").focus()
     r.tab.keyboard.press("Enter")
-    r.tab.wait_for_function("e => e.textContent.startsWith('Correct')",
-                            arg=box.locator(".mvq-feedback").element_handle(), timeout=60000)
+    r.tab.wait_for_function(
+        "e => e.textContent.startsWith('Correct')", arg=box.locator(".mvq-feedback").element_handle(), timeout=60000
+    )
     assert not r.errors, r.errors
 
 
@@ -236,8 +257,12 @@ def test_progress_is_remembered_shown_on_the_summary_and_reset(reader):
     r.tab.locator(".mvq-reset").click()
     assert "answered 0 of" in progress.inner_text()
     assert "forgotten" in r.tab.locator(".mvq-reset-status").inner_text()
-    assert json.loads(r.tab.evaluate("localStorage.getItem('mvcalc-questions')")).get(
-        page.relative_to(HTML).with_suffix("").as_posix()) is None
+    assert (
+        json.loads(r.tab.evaluate("localStorage.getItem('mvcalc-questions')")).get(
+            page.relative_to(HTML).with_suffix("").as_posix()
+        )
+        is None
+    )
     assert not r.errors, r.errors
 
 
