@@ -1,4 +1,8 @@
-"""Shared test configuration: tools/ on the import path, a deterministic hypothesis profile, and the browser."""
+"""Shared test configuration: tools/ on the import path, a deterministic hypothesis profile, and the browser.
+
+The browser is pytest-playwright's ``browser`` fixture (headless Chromium, one per test worker); this file
+only tells it which Chromium to launch.
+"""
 
 import os
 import sys
@@ -19,30 +23,16 @@ settings.register_profile("book", deadline=None, derandomize=True, max_examples=
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "book"))
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium, driven by Playwright, for the tests of the built pages."""
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's ``browser`` fixture, launched on the machine's Chromium (tools/find_browser.py)."""
     from _book import find_chromium
 
     path = find_chromium()
     if path is None:
         pytest.fail("no Chromium found: run `make browser` or see tools/find_browser.py")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        chromium.close()
+    quiet = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+    return {**browser_type_launch_args, "executable_path": path, "args": ["--no-sandbox", "--disable-gpu", *quiet]}
 
 
 @pytest.fixture(scope="module")

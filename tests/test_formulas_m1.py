@@ -26,8 +26,7 @@ def assert_derivative(f_expr: sp.Expr, claimed: sp.Expr, points, rtol=1e-7, atol
     f = sp.lambdify(x, f_expr, "numpy")
     claimed_num = sp.lambdify(x, claimed, "numpy")
     points = np.asarray(points, dtype=float)
-    np.testing.assert_allclose(mvcalc.derivative(f, points), claimed_num(points),
-                               rtol=rtol, atol=atol)
+    np.testing.assert_allclose(mvcalc.derivative(f, points), claimed_num(points), rtol=rtol, atol=atol)
 
 
 # --- book/m1/functions.md -------------------------------------------------------------------
@@ -49,8 +48,8 @@ def test_car_top_speed_and_turning_points():
     assert sp.solve(accel, t) == [0, 40]
     assert SPEED.subs(t, 40) == 20
     assert sp.solve(sp.diff(SPEED, t, 2), t) == [20]
-    assert accel.subs(t, 20) == sp.Rational(3, 4)          # the largest acceleration
-    assert accel.subs(t, 52) < 0 < accel.subs(t, 10)       # braking / speeding up
+    assert accel.subs(t, 20) == sp.Rational(3, 4)  # the largest acceleration
+    assert accel.subs(t, 52) < 0 < accel.subs(t, 10)  # braking / speeding up
 
 
 def test_car_average_against_instantaneous_acceleration():
@@ -78,8 +77,7 @@ def test_car_numerical_acceleration_matches_exact():
 def test_matching_formulas_features(expr, parity, at_two):
     is_even = sp.simplify(expr.subs(x, -x) - expr) == 0
     is_odd = sp.simplify(expr.subs(x, -x) + expr) == 0
-    assert (is_even, is_odd) == {"even": (True, False), "odd": (False, True),
-                                 "neither": (False, False)}[parity]
+    assert (is_even, is_odd) == {"even": (True, False), "odd": (False, True), "neither": (False, False)}[parity]
     assert_same(expr.subs(x, 2), at_two)
 
 
@@ -91,20 +89,22 @@ def test_toolkit_composition_and_inverse():
     (inverse,) = sp.solve(sp.Eq(y, g_expr), x)
     assert_same(inverse, (y + 1) / 2)
     assert sp.simplify(inverse.subs(y, g_expr)) == x
-    assert f_expr.subs(x, 2) == f_expr.subs(x, -2) == 7    # no inverse: two inputs share an output
+    assert f_expr.subs(x, 2) == f_expr.subs(x, -2) == 7  # no inverse: two inputs share an output
 
 
 @pytest.mark.parametrize("a, b, k", [(1.5, 1, 2), (-2, -1, 3), (3, 2, 0.5)])
 def test_toolkit_shifts_and_scalings_move_the_peak(a, b, k):
-    bump = sp.exp(-x**2)
+    bump = sp.exp(-(x**2))
+
     def peak(expr):
         (where,) = sp.solve(sp.diff(expr, x), x)
         return pytest.approx((float(where), float(expr.subs(x, where))))
+
     assert peak(bump) == (0, 1)
-    assert peak(bump.subs(x, x - a)) == (a, 1)             # f(x - a): right by a
-    assert peak(bump + b) == (0, 1 + b)                     # f(x) + b: up by b
-    assert peak(k * bump) == (0, k)                         # k f(x): taller by k
-    assert peak(bump.subs(x, k * x)) == (0, 1)              # f(kx): same peak, narrower
+    assert peak(bump.subs(x, x - a)) == (a, 1)  # f(x - a): right by a
+    assert peak(bump + b) == (0, 1 + b)  # f(x) + b: up by b
+    assert peak(k * bump) == (0, k)  # k f(x): taller by k
+    assert peak(bump.subs(x, k * x)) == (0, 1)  # f(kx): same peak, narrower
     # f(kx) at x = p / k is f(p): features arrive k times sooner
     p_ = sp.Rational(3, 4)
     assert float(bump.subs(x, k * x).subs(x, p_ / k)) == pytest.approx(float(bump.subs(x, p_)))
@@ -112,12 +112,13 @@ def test_toolkit_shifts_and_scalings_move_the_peak(a, b, k):
 
 def test_peak_question_answers():
     for a, k, b in [(-3, 2, -2), (2, 4, 3), (1, 3, -1)]:
-        expr = k * sp.exp(-(x - a)**2) + b
+        expr = k * sp.exp(-((x - a) ** 2)) + b
         (where,) = sp.solve(sp.diff(expr, x), x)
         assert where == a and expr.subs(x, where) == k + b
 
 
 # --- book/m1/limits.md ----------------------------------------------------------------------
+
 
 def test_limit_of_the_removable_gap():
     assert sp.limit((x**2 - 1) / (x - 1), x, 1) == 2
@@ -133,14 +134,14 @@ def test_step_function_has_different_one_sided_limits():
 
 
 def test_difference_quotient_of_the_square_at_one():
-    quotient = sp.cancel(((1 + h)**2 - 1) / h)
+    quotient = sp.cancel(((1 + h) ** 2 - 1) / h)
     assert quotient == h + 2
     assert sp.limit(quotient, h, 0) == 2
     runs = np.array([0.5, 0.1, 0.01, 0.001])
     np.testing.assert_allclose(mvcalc.secant_slope(lambda s: s**2, 1.0, runs), 2 + runs, rtol=1e-9)
     np.testing.assert_allclose(mvcalc.secant_slope(lambda s: s**2, 1.0, -runs), 2 - runs, rtol=1e-9)
     for a, c in [(-3, 2), (1, 5), (3, 4)]:
-        q = sp.cancel((c * (a + h)**2 - c * a**2) / h)
+        q = sp.cancel((c * (a + h) ** 2 - c * a**2) / h)
         assert sp.limit(q, h, 0) == 2 * a * c
 
 
@@ -159,8 +160,12 @@ def test_kinks_of_abs_and_relu():
 
 def test_which_functions_have_a_derivative_at_zero():
     u = sp.symbols("u", real=True)
-    for expr, differentiable in [(sp.Abs(u), False), (sp.Max(0, u), False), (u * sp.Abs(u), True),
-                                 (sp.Abs(u) + u, False)]:
+    for expr, differentiable in [
+        (sp.Abs(u), False),
+        (sp.Max(0, u), False),
+        (u * sp.Abs(u), True),
+        (sp.Abs(u) + u, False),
+    ]:
         quotient = expr / u
         lo, hi = sp.limit(quotient, u, 0, dir="-"), sp.limit(quotient, u, 0, dir="+")
         assert (lo == hi) is differentiable
@@ -186,6 +191,7 @@ def test_sine_quotient_and_kinks_of_abs_x_squared_minus_one():
 
 
 # --- book/m1/derivative.md ------------------------------------------------------------------
+
 
 def rise_over_run(f_expr: sp.Expr) -> sp.Expr:
     return sp.expand(sp.cancel((f_expr.subs(x, x + h) - f_expr) / h))
@@ -216,8 +222,8 @@ def test_sine_secants_tend_to_cos_half():
 
 
 def test_cube_forward_and_central_differences():
-    forward = sp.expand(((x + h)**3 - x**3) / h)
-    central = sp.expand(((x + h)**3 - (x - h)**3) / (2 * h))
+    forward = sp.expand(((x + h) ** 3 - x**3) / h)
+    central = sp.expand(((x + h) ** 3 - (x - h) ** 3) / (2 * h))
     assert_same(forward, 3 * x**2 + 3 * x * h + h**2)
     assert_same(central, 3 * x**2 + h**2)
 
@@ -240,11 +246,12 @@ def test_sqrt_exercise_by_the_limit():
     assert sp.simplify(quotient - 1 / (sp.sqrt(4 + h) + 2)) == 0
     assert sp.limit(quotient, h, 0) == sp.Rational(1, 4)
     slopes = mvcalc.secant_slope(np.sqrt, 4.0, np.array([1.0, 0.1, 0.01, 0.001]))
-    assert np.all(np.diff(slopes) > 0) and np.all(slopes < 0.25)     # from below, closing in
+    assert np.all(np.diff(slopes) > 0) and np.all(slopes < 0.25)  # from below, closing in
     assert slopes[-1] == pytest.approx(0.25, abs=1e-4)
 
 
 # --- book/m1/numerics.md (optional) ---------------------------------------------------------
+
 
 def test_truncation_errors_match_the_second_and_third_derivatives():
     """Equation m1-eq-truncation: leading error terms h f''/2 and h^2 f'''/6."""
@@ -268,10 +275,12 @@ def test_order_question_errors_scale_with_the_order():
 def test_complex_step_truncation_has_the_central_size_and_opposite_sign():
     step = sp.symbols("h", positive=True)
     g = sp.exp(x)
-    complex_err = sp.series(sp.im(sp.expand_complex(g.subs(x, x + sp.I * step))) / step - sp.diff(g, x),
-                            step, 0, 3).removeO()
-    central_err = sp.series((g.subs(x, x + step) - g.subs(x, x - step)) / (2 * step) - sp.diff(g, x),
-                            step, 0, 3).removeO()
+    complex_err = sp.series(
+        sp.im(sp.expand_complex(g.subs(x, x + sp.I * step))) / step - sp.diff(g, x), step, 0, 3
+    ).removeO()
+    central_err = sp.series(
+        (g.subs(x, x + step) - g.subs(x, x - step)) / (2 * step) - sp.diff(g, x), step, 0, 3
+    ).removeO()
     assert_same(complex_err, -central_err)
 
 
@@ -348,6 +357,7 @@ def test_default_step_fails_for_sine_far_from_zero():
 
 # --- book/m1/rules.md -----------------------------------------------------------------------
 
+
 def test_sum_rule_and_power_rule():
     f, g = sp.Function("f")(x), sp.Function("g")(x)
     a = sp.symbols("a")
@@ -355,12 +365,11 @@ def test_sum_rule_and_power_rule():
     assert sp.diff(a * f, x) == a * sp.diff(f, x)
     n = sp.symbols("n")
     xp = sp.symbols("x", positive=True)
-    assert_same(sp.diff(xp**n, xp), n * xp**(n - 1))
+    assert_same(sp.diff(xp**n, xp), n * xp ** (n - 1))
 
 
 def test_polynomial_example():
-    assert_derivative(4 * x**3 - 5 * x**2 + 7 * x - 2, 12 * x**2 - 10 * x + 7,
-                      [0.3, 0.9, 1.7, 2.5])
+    assert_derivative(4 * x**3 - 5 * x**2 + 7 * x - 2, 12 * x**2 - 10 * x + 7, [0.3, 0.9, 1.7, 2.5])
 
 
 def test_reciprocal_by_the_limit():
@@ -395,7 +404,7 @@ def test_sine_and_cosine_cycle():
 def test_product_rule_generic_and_the_vanishing_corner():
     f, g = sp.Function("f")(x), sp.Function("g")(x)
     assert sp.diff(f * g, x) == sp.diff(f, x) * g + f * sp.diff(g, x)
-    d_f = (x + h)**2 - x**2
+    d_f = (x + h) ** 2 - x**2
     d_g = sp.sin(x + h) - sp.sin(x)
     assert sp.limit((d_f * d_g / h).subs(x, 1), h, 0) == 0
     assert sp.limit((x**2 * d_g / h).subs(x, 1), h, 0) == sp.cos(1)
@@ -403,8 +412,7 @@ def test_product_rule_generic_and_the_vanishing_corner():
 
 
 def test_product_example():
-    assert_derivative(x**2 * sp.sin(x), 2 * x * sp.sin(x) + x**2 * sp.cos(x),
-                      [0.3, 0.9, 1.7, 2.5])
+    assert_derivative(x**2 * sp.sin(x), 2 * x * sp.sin(x) + x**2 * sp.cos(x), [0.3, 0.9, 1.7, 2.5])
 
 
 def test_chain_rule_generic():
@@ -428,7 +436,7 @@ def test_pizza_story():
     best = max(sp.solve(sp.diff(composed, m), m))
     assert best == sp.sqrt(600)
     assert pizzas.subs(m, best) == 3
-    numeric = mvcalc.derivative(lambda mon: 6 * (mon**2 / 200) - (mon**2 / 200)**2, 20.0)
+    numeric = mvcalc.derivative(lambda mon: 6 * (mon**2 / 200) - (mon**2 / 200) ** 2, 20.0)
     assert numeric == pytest.approx(0.4, abs=1e-9)
 
 
@@ -436,19 +444,24 @@ def test_pizza_story():
     "f_expr, claimed, points",
     [
         # power rule exercise
-        (2 * x**5 - 3 * x**2 + 4 / x + sp.sqrt(x),
-         10 * x**4 - 6 * x - 4 / x**2 + 1 / (2 * sp.sqrt(x)), [0.5, 1.0, 4.0]),
+        (
+            2 * x**5 - 3 * x**2 + 4 / x + sp.sqrt(x),
+            10 * x**4 - 6 * x - 4 / x**2 + 1 / (2 * sp.sqrt(x)),
+            [0.5, 1.0, 4.0],
+        ),
         # product rule exercise
         (x**3 * sp.exp(x), x**2 * sp.exp(x) * (3 + x), [-1.0, 0.5, 2.0]),
-        (sp.sin(x) * sp.cos(x), sp.cos(x)**2 - sp.sin(x)**2, [-1.0, 0.5, 2.0]),
+        (sp.sin(x) * sp.cos(x), sp.cos(x) ** 2 - sp.sin(x) ** 2, [-1.0, 0.5, 2.0]),
         (sp.sin(x) * sp.cos(x), sp.cos(2 * x), [-1.0, 0.5, 2.0]),
-        (x**2 * sp.exp(x) * sp.sin(x),
-         (2 * x * sp.exp(x) + x**2 * sp.exp(x)) * sp.sin(x) + x**2 * sp.exp(x) * sp.cos(x),
-         [-1.0, 0.5, 2.0]),
+        (
+            x**2 * sp.exp(x) * sp.sin(x),
+            (2 * x * sp.exp(x) + x**2 * sp.exp(x)) * sp.sin(x) + x**2 * sp.exp(x) * sp.cos(x),
+            [-1.0, 0.5, 2.0],
+        ),
         # chain rule exercise
-        ((3 * x + 1)**4, 12 * (3 * x + 1)**3, [-1.0, 0.5, 2.0]),
+        ((3 * x + 1) ** 4, 12 * (3 * x + 1) ** 3, [-1.0, 0.5, 2.0]),
         (sp.sin(x**2), 2 * x * sp.cos(x**2), [-1.0, 0.5, 2.0]),
-        (sp.exp(-x**2 / 2), -x * sp.exp(-x**2 / 2), [-1.0, 0.5, 2.0]),
+        (sp.exp(-(x**2) / 2), -x * sp.exp(-(x**2) / 2), [-1.0, 0.5, 2.0]),
         (sp.sqrt(1 + x**2), x / sp.sqrt(1 + x**2), [-1.0, 0.5, 2.0]),
     ],
 )
@@ -473,9 +486,9 @@ def test_quotient_rule_from_the_product_and_chain_rules():
 
 
 def test_tan_by_the_quotient_rule():
-    assert_derivative(sp.tan(x), 1 / sp.cos(x)**2, [-1.0, 0.3, 0.9, 1.3])
-    by_rule = (sp.cos(x) * sp.cos(x) - sp.sin(x) * (-sp.sin(x))) / sp.cos(x)**2
-    assert_same(by_rule, 1 / sp.cos(x)**2)
+    assert_derivative(sp.tan(x), 1 / sp.cos(x) ** 2, [-1.0, 0.3, 0.9, 1.3])
+    by_rule = (sp.cos(x) * sp.cos(x) - sp.sin(x) * (-sp.sin(x))) / sp.cos(x) ** 2
+    assert_same(by_rule, 1 / sp.cos(x) ** 2)
 
 
 def test_logarithm_is_the_inverse_of_exp_with_derivative_one_over_x():
@@ -496,13 +509,13 @@ def test_exponential_constant_and_general_power_rule_via_the_logarithm():
     a, n = sp.symbols("a n", positive=True)
     xp = sp.symbols("x", positive=True)
     assert_same(sp.diff(sp.exp(xp * sp.log(a)), xp), a**xp * sp.log(a))
-    assert_same(sp.diff(sp.exp(n * sp.log(xp)), xp), n * xp**(n - 1))
+    assert_same(sp.diff(sp.exp(n * sp.log(xp)), xp), n * xp ** (n - 1))
 
 
 def test_logarithm_chain_rule_question_shape():
     for a, k, b in [(1, 2, 1), (3, 4, 7), (5, 3, 2)]:
         inner = a * x**k + b
-        assert_same(sp.diff(sp.log(inner), x), k * a * x**(k - 1) / inner)
+        assert_same(sp.diff(sp.log(inner), x), k * a * x ** (k - 1) / inner)
 
 
 def test_power_rule_domains():
@@ -510,7 +523,7 @@ def test_power_rule_domains():
     assert_derivative(x**3, 3 * x**2, [-2.0, -0.5, 0.5, 2.0])
     assert_derivative(x**-3, -3 * x**-4, [-2.0, -0.5, 0.5, 2.0], rtol=1e-6)
     xp = sp.symbols("x", positive=True)
-    assert_same(sp.diff(xp**sp.Rational(1, 2), xp), xp**sp.Rational(-1, 2) / 2)
+    assert_same(sp.diff(xp ** sp.Rational(1, 2), xp), xp ** sp.Rational(-1, 2) / 2)
     # sqrt(x) has no derivative at 0: its rise over run is 1/sqrt(h), which grows without bound
     hp = sp.symbols("h", positive=True)
     assert sp.limit(sp.sqrt(hp) / hp, hp, 0) == sp.oo
@@ -519,8 +532,7 @@ def test_power_rule_domains():
 # --- book/m1/beast.md -----------------------------------------------------------------------
 
 BEAST = sp.sin(2 * x**5 + 3 * x) / sp.exp(7 * x)
-BEAST_PRIME = ((10 * x**4 + 3) * sp.cos(2 * x**5 + 3 * x)
-               - 7 * sp.sin(2 * x**5 + 3 * x)) / sp.exp(7 * x)
+BEAST_PRIME = ((10 * x**4 + 3) * sp.cos(2 * x**5 + 3 * x) - 7 * sp.sin(2 * x**5 + 3 * x)) / sp.exp(7 * x)
 
 
 def test_beast_steps():
@@ -535,8 +547,9 @@ def test_beast_derivative_against_sympy_and_mvcalc():
     assert_derivative(BEAST, BEAST_PRIME, points, rtol=1e-7, atol=1e-8)
     beast = sp.lambdify(x, BEAST, "numpy")
     prime = sp.lambdify(x, BEAST_PRIME, "numpy")
-    np.testing.assert_allclose(mvcalc.derivative(beast, points, method="complex"),
-                               prime(np.array(points)), rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(
+        mvcalc.derivative(beast, points, method="complex"), prime(np.array(points)), rtol=1e-14, atol=1e-15
+    )
     assert BEAST_PRIME.subs(x, 0) == 3
 
 
@@ -562,9 +575,9 @@ def test_reading_the_cubic():
     "f_expr, claimed",
     [
         (x**3 / 3 - x, x**2 - 1),
-        (sp.exp(-x**2), -2 * x * sp.exp(-x**2)),
+        (sp.exp(-(x**2)), -2 * x * sp.exp(-(x**2))),
         (sp.sin(2 * x), 2 * sp.cos(2 * x)),
-        (1 / (1 + sp.exp(-3 * x)), 3 * sp.exp(-3 * x) / (1 + sp.exp(-3 * x))**2),
+        (1 / (1 + sp.exp(-3 * x)), 3 * sp.exp(-3 * x) / (1 + sp.exp(-3 * x)) ** 2),
     ],
 )
 def test_matching_derivatives(f_expr, claimed):
@@ -582,19 +595,23 @@ def test_sigmoid_derivative_is_a_positive_bump():
 @pytest.mark.parametrize(
     "f_expr, claimed",
     [
-        ((x**2 + 1)**3 * sp.exp(2 * x),
-         6 * x * (x**2 + 1)**2 * sp.exp(2 * x) + 2 * (x**2 + 1)**3 * sp.exp(2 * x)),
-        (x / (1 + x**2), (1 - x**2) / (1 + x**2)**2),
+        (
+            (x**2 + 1) ** 3 * sp.exp(2 * x),
+            6 * x * (x**2 + 1) ** 2 * sp.exp(2 * x) + 2 * (x**2 + 1) ** 3 * sp.exp(2 * x),
+        ),
+        (x / (1 + x**2), (1 - x**2) / (1 + x**2) ** 2),
         (sp.exp(sp.sin(x**2)), 2 * x * sp.cos(x**2) * sp.exp(sp.sin(x**2))),
-        (sp.sin(x)**2 * sp.cos(3 * x),
-         2 * sp.sin(x) * sp.cos(x) * sp.cos(3 * x) - 3 * sp.sin(x)**2 * sp.sin(3 * x)),
+        (
+            sp.sin(x) ** 2 * sp.cos(3 * x),
+            2 * sp.sin(x) * sp.cos(x) * sp.cos(3 * x) - 3 * sp.sin(x) ** 2 * sp.sin(3 * x),
+        ),
     ],
 )
 def test_toolbox_exercise(f_expr, claimed):
     assert_derivative(f_expr, claimed, [-1.2, -0.4, 0.3, 0.8, 1.5])
 
 
-@pytest.mark.parametrize("f_expr, changes_sign", [(x**3 - 3 * x, True), (x**3, True), (-x**3, True), (x**4, False)])
+@pytest.mark.parametrize("f_expr, changes_sign", [(x**3 - 3 * x, True), (x**3, True), (-(x**3), True), (x**4, False)])
 def test_inflection_point_is_where_the_second_derivative_changes_sign(f_expr, changes_sign):
     """An inflection point: f'' changes sign; there f' has a local extremum (not always the steepest f)."""
     second = sp.diff(f_expr, x, 2)
@@ -604,7 +621,7 @@ def test_inflection_point_is_where_the_second_derivative_changes_sign(f_expr, ch
         slope = sp.lambdify(x, sp.diff(f_expr, x), "numpy")
         near = np.linspace(-0.5, 0.5, 101)
         values = slope(near)
-        assert np.argmin(values) == 50 or np.argmax(values) == 50   # f' has a local extremum at 0
+        assert np.argmin(values) == 50 or np.argmax(values) == 50  # f' has a local extremum at 0
 
 
 def test_x_cubed_is_least_steep_at_its_inflection_point():
@@ -626,6 +643,7 @@ def test_inflection_question_family():
 
 # --- book/m1/summary.md ---------------------------------------------------------------------
 
+
 def test_summary_kink_and_log_ratio():
     u = sp.symbols("u", real=True)
     kinked = sp.Abs(u - 2) + u
@@ -637,7 +655,7 @@ def test_summary_kink_and_log_ratio():
 
 def test_summary_gradient_check_digits():
     g_expr = sp.exp(sp.sin(x)) / (1 + x**2)
-    claimed = sp.exp(sp.sin(x)) * sp.cos(x) / (1 + x**2) - 2 * x * sp.exp(sp.sin(x)) / (1 + x**2)**2
+    claimed = sp.exp(sp.sin(x)) * sp.cos(x) / (1 + x**2) - 2 * x * sp.exp(sp.sin(x)) / (1 + x**2) ** 2
     assert_same(claimed, sp.diff(g_expr, x))
     g_num, g_prime = sp.lambdify(x, g_expr, "numpy"), sp.lambdify(x, claimed, "numpy")
     points = np.array([0.0, 1.0, 2.0])
@@ -653,3 +671,97 @@ def test_beast_central_discrepancy_at_zero_is_its_truncation_error():
     beast = sp.lambdify(x, BEAST, "numpy")
     gap = abs(mvcalc.derivative(beast, 0.0) - 3.0)
     assert gap == pytest.approx(step**2 / 6 * 414, rel=0.01)
+
+
+# --- what the pages state -------------------------------------------------------------------
+# Each value below is read from the built page (its glued output) and compared, to the digits the page
+# prints, with the test's own value from sympy or a closed form; a wrong number on a page fails here.
+
+from _page_values import assert_states, change_glued_value  # noqa: E402
+
+
+def _page_accelerations():
+    accel = sp.diff(SPEED, t)
+    for i, when in enumerate([10, 40, 52]):  # the page's t_marks
+        assert_states("m1/functions", f"m1_accel_{i}", accel.subs(t, when))
+
+
+def _page_pizza_numbers():
+    happiness, pizzas = 6 * p - p**2, m**2 / 200
+    composed = happiness.subs(p, pizzas)
+    assert_states("m1/rules", "m1_dh_dp", sp.diff(happiness, p).subs(p, pizzas.subs(m, 20)))
+    assert_states("m1/rules", "m1_dp_dm", sp.diff(pizzas, m).subs(m, 20))
+    assert_states("m1/rules", "m1_dh_dm", sp.diff(composed, m).subs(m, 20))
+    best = max(sp.solve(sp.diff(composed, m), m))
+    assert_states("m1/rules", "m1_best_budget", best)
+    assert_states("m1/rules", "m1_best_pizzas", pizzas.subs(m, best))
+
+
+@pytest.mark.book
+def test_page_car_speed_acceleration_and_trip():
+    _page_accelerations()
+    (t_top,) = [r for r in sp.solve(sp.diff(SPEED, t), t) if r > 0]
+    assert_states("m1/functions", "m1_t_top", t_top)
+    assert_states("m1/functions", "m1_v_top", SPEED.subs(t, t_top))
+    assert_states("m1/functions", "m1_v_top_kmh", SPEED.subs(t, t_top) * sp.Rational(36, 10))
+    assert_states("m1/functions", "m1_trip", sp.integrate(SPEED, (t, 0, 60)))
+
+
+@pytest.mark.book
+def test_page_derivative_values():
+    assert_states("m1/derivative", "m1_secant_limit", sp.cos(sp.Rational(1, 2)))
+    assert_states("m1/derivative", "m1_5x2_at_3", sp.diff(5 * x**2, x).subs(x, 3))
+    assert_states("m1/limits", "m1_limits_square_limit", sp.limit(((1 + h) ** 2 - 1) / h, h, 0))
+    # the central difference of relu at its kink averages the one-sided slopes 0 and 1
+    assert_states("m1/limits", "m1_limits_relu_central", sp.Rational(1, 2))
+
+
+@pytest.mark.book
+def test_page_exponential_constants_and_logarithm_slopes():
+    assert_states("m1/rules", "m1_const_2", sp.log(2))
+    assert_states("m1/rules", "m1_const_3", sp.log(3))
+    assert_states("m1/rules", "m1_e", sp.E)
+    assert_states("m1/rules", "m1_log_exp_slope", sp.diff(sp.exp(x), x).subs(x, 1))
+    assert_states("m1/rules", "m1_log_slope", sp.diff(sp.log(x), x).subs(x, sp.E))
+
+
+@pytest.mark.book
+def test_page_pizza_chain_rule():
+    _page_pizza_numbers()
+
+
+@pytest.mark.book
+def test_page_beast_and_cubic_turning_points():
+    assert_states("m1/beast", "m1_beast_prime_0", BEAST_PRIME.subs(x, 0))
+    left, right = sorted(sp.solve(sp.diff(x**3 - 3 * x, x), x))
+    assert_states("m1/beast", "m1_turn_left", left)
+    assert_states("m1/beast", "m1_turn_right", right)
+    peak, trough = sorted(sp.solve(sp.diff(x**3 / 6 - x, x), x))
+    assert_states("m1/summary", "m1_summary_peak", peak)
+    assert_states("m1/summary", "m1_summary_trough", trough)
+
+
+@pytest.mark.book
+def test_page_machine_epsilon_and_its_powers():
+    eps = sp.Rational(1, 2**52)  # float64 has a 52-bit fraction
+    assert_states("m1/numerics", "m1_eps", eps)
+    assert_states("m1/numerics", "m1_digits", -sp.log(eps, 10))
+    assert_states("m1/numerics", "m1_sqrt_eps", sp.sqrt(eps))
+    assert_states("m1/numerics", "m1_cbrt_eps", sp.cbrt(eps))
+    assert_states("m1/numerics", "m1_eps_two_thirds", eps ** sp.Rational(2, 3))
+
+
+@pytest.mark.book
+@pytest.mark.parametrize(
+    "doc, name, wrong, check",
+    [
+        ("m1/functions", "m1_accel_2", -1.17 + 0.001, _page_accelerations),  # one unit of the 3rd printed decimal
+        ("m1/rules", "m1_best_budget", 24.51, _page_pizza_numbers),
+        ("m1/rules", "m1_dh_dm", 0.41, _page_pizza_numbers),
+    ],
+)
+def test_page_checks_fail_on_a_changed_value(monkeypatch, tmp_path, doc, name, wrong, check):
+    check()  # the built page passes
+    change_glued_value(monkeypatch, tmp_path, doc, name, wrong)
+    with pytest.raises(AssertionError, match=name):
+        check()

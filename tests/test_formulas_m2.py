@@ -487,3 +487,92 @@ def test_zero_eigenvalue_with_both_signs_is_still_a_saddle():
         assert sorted(sp.hessian(h, (x_, z_)).subs({x_: 0, z_: 0}).eigenvals()) == [0, 2]
         hz = sp.lambdify((x_, z_), h)
         assert (hz(0, 0.1) > 0) == (kind == "minimum")
+
+
+# ---------------------------------------------------------------- what the pages state
+# Each value below is read from the built page (its glued output) and compared, to the digits the page
+# prints, with the test's own value from sympy or a closed form; a wrong number on a page fails here.
+
+from _page_values import assert_states, change_glued_value  # noqa: E402
+
+
+def _page_can_numbers():
+    at = dict(zip((r, h, th, rho), DRINK_CAN))
+    assert_states("m2/partial", "m2_can_mass_g", 1000 * CAN_MASS.subs(at))  # kg to g
+    assert_states("m2/partial", "m2_can_dm_dr", CAN_PARTIALS[r].subs(at))
+    assert_states("m2/partial", "m2_can_dm_dh", CAN_PARTIALS[h].subs(at))
+    # grams per hundredth of a millimetre (1e-5 m) of wall, and grams per g/cm^3 (1000 kg/m^3) of density
+    assert_states("m2/partial", "m2_can_dm_dt_hundredth", 1000 * CAN_PARTIALS[th].subs(at) * sp.Rational(1, 10**5))
+    assert_states("m2/partial", "m2_can_dm_drho_cm3", 10**6 * CAN_PARTIALS[rho].subs(at))
+
+
+def _page_worked_stationary_points():
+    s37, s33 = sp.sqrt(37), sp.sqrt(33)
+    points = {
+        "minimum": ((-1 + s37) / 6, (-1 + s37) / 6),
+        "maximum": ((-1 - s37) / 6, (-1 - s37) / 6),
+        "saddle": ((1 + s33) / 6, (1 - s33) / 6),  # the saddle the page reports
+    }
+    H = sp.hessian(WORKED, (x, y))
+    for kind, (px, py) in points.items():
+        at = {x: px, y: py}
+        assert jacobian_of([WORKED], (x, y)).subs(at).applyfunc(sp.simplify) == sp.Matrix([[0, 0]])
+        low, high = sorted(H.subs(at).eigenvals(multiple=True), key=float)
+        for suffix, value in [("x", px), ("y", py), ("f", WORKED.subs(at)), ("l1", low), ("l2", high)]:
+            assert_states("m2/hessian", f"m2_ex_{kind}_{suffix}", value)
+
+
+@pytest.mark.book
+def test_page_can_mass_and_partials():
+    _page_can_numbers()
+
+
+@pytest.mark.book
+def test_page_slice_slope_and_bump_flank():
+    xs_, ys_ = sp.symbols("x y")
+    f = 3 - xs_**2 - ys_**2 / 2 + xs_ * ys_ / 2
+    assert_states("m2/partial", "m2_slice_slope", sp.diff(f, xs_).subs({xs_: sp.Rational(-4, 5), ys_: 1}))
+    rho_ = sp.symbols("rho", positive=True)
+    slope = 2 * rho_ * sp.exp(-(rho_**2))  # the length of the bump's gradient at distance rho
+    (steepest,) = sp.solve(sp.diff(slope, rho_), rho_)
+    assert_states("m2/jacobian", "m2_bump_steepest_distance", steepest)
+    assert_states("m2/jacobian", "m2_bump_steepest_slope", slope.subs(rho_, steepest))
+
+
+@pytest.mark.book
+def test_page_polar_patch_area_ratio():
+    # the image of [2, 2.01] x [theta, theta + 0.01] has area d * ((r0 + d)^2 - r0^2) / 2, so ratio r0 + d/2
+    r0, d = sp.Integer(2), sp.Rational(1, 100)
+    assert_states("m2/jacobian", "m2_polar_r0", r0)
+    assert_states("m2/jacobian", "m2_polar_area_ratio", sp.integrate(r, (r, r0, r0 + d)) * d / d**2)
+
+
+@pytest.mark.book
+def test_page_quadratic_form_eigenvalues_and_angle():
+    H = sp.Matrix([[3, 1], [1, 2]])
+    high, low = sorted(H.eigenvals(multiple=True), key=float, reverse=True)
+    assert_states("m2/hessian", "m2_form_l1", high)
+    assert_states("m2/hessian", "m2_form_l2", low)
+    # the eigenvector of the larger eigenvalue is (1, lambda - 3): its angle to the x-axis
+    assert_states("m2/hessian", "m2_form_angle", sp.deg(sp.atan(high - 3)))
+
+
+@pytest.mark.book
+def test_page_worked_example_stationary_points():
+    _page_worked_stationary_points()
+
+
+@pytest.mark.book
+@pytest.mark.parametrize(
+    "doc, name, wrong, check",
+    [
+        ("m2/partial", "m2_can_dm_dr", 0.317, _page_can_numbers),
+        ("m2/hessian", "m2_ex_saddle_l1", -4.8320, _page_worked_stationary_points),
+        ("m2/hessian", "m2_ex_minimum_f", 3.1493, _page_worked_stationary_points),  # the sign dropped
+    ],
+)
+def test_page_checks_fail_on_a_changed_value(monkeypatch, tmp_path, doc, name, wrong, check):
+    check()  # the built page passes
+    change_glued_value(monkeypatch, tmp_path, doc, name, wrong)
+    with pytest.raises(AssertionError, match=name):
+        check()

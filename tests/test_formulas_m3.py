@@ -62,8 +62,9 @@ def test_ellipse_chain_rule_numerically():
     assert (J_f @ velocity)[0, 0] == pytest.approx(-5 * np.sqrt(3) / 2, abs=1e-8)
     # zero at the ends of the axes, where the ellipse runs along a contour
     for s in (0.0, np.pi / 2, np.pi, 3 * np.pi / 2):
-        assert (mvcalc.jacobian(lambda v: v[0] ** 2 - v[1] ** 2, path(s))
-                @ mvcalc.jacobian(lambda u: path(u[0]), [s]))[0, 0] == pytest.approx(0, abs=1e-8)
+        assert (mvcalc.jacobian(lambda v: v[0] ** 2 - v[1] ** 2, path(s)) @ mvcalc.jacobian(lambda u: path(u[0]), [s]))[
+            0, 0
+        ] == pytest.approx(0, abs=1e-8)
 
 
 def test_three_function_chain_on_the_spiral():
@@ -88,8 +89,11 @@ def test_three_function_chain_on_the_spiral():
     spiral = lambda s: np.array([1 + s**2, s])  # noqa: E731
     polar = lambda u: np.array([u[0] * np.cos(u[1]), u[0] * np.sin(u[1])])  # noqa: E731
     saddle = lambda v: v[0] ** 2 - v[1] ** 2  # noqa: E731
-    chain = (mvcalc.jacobian(saddle, polar(spiral(t1))) @ mvcalc.jacobian(polar, spiral(t1))
-             @ mvcalc.jacobian(lambda s: spiral(s[0]), [t1]))[0, 0]
+    chain = (
+        mvcalc.jacobian(saddle, polar(spiral(t1)))
+        @ mvcalc.jacobian(polar, spiral(t1))
+        @ mvcalc.jacobian(lambda s: spiral(s[0]), [t1])
+    )[0, 0]
     assert chain == pytest.approx(float(formula.subs(t, t1)), abs=1e-7)
 
 
@@ -170,6 +174,7 @@ def test_exercise_three_chain_with_shapes():
 
 # ---------------------------------------------------------------- neural-networks.md
 
+
 def test_activation_derivatives():
     s = 1 / (1 + sp.exp(-z))
     assert is_zero((sp.diff(sp.tanh(z), z) - 1 / sp.cosh(z) ** 2).rewrite(sp.exp))
@@ -237,6 +242,7 @@ def test_parameter_counts(sizes, count):
 
 # ---------------------------------------------------------------- training.md
 
+
 def test_single_neuron_gradient_formula():
     w, b, a0, yy = sp.symbols("w b a0 y", real=True)
     for act in (sp.tanh, lambda v: 1 / (1 + sp.exp(-v))):
@@ -296,8 +302,10 @@ def test_layer_gradient_is_an_outer_product_symbolically():
 
 @pytest.mark.parametrize("activation", ["tanh", "logistic"])
 def test_layer_gradient_outer_product_numerically(activation):
-    act, dact = {"tanh": (np.tanh, lambda v: 1 / np.cosh(v) ** 2),
-                 "logistic": (logistic, lambda v: logistic(v) * (1 - logistic(v)))}[activation]
+    act, dact = {
+        "tanh": (np.tanh, lambda v: 1 / np.cosh(v) ** 2),
+        "logistic": (logistic, lambda v: logistic(v) * (1 - logistic(v))),
+    }[activation]
     rng = np.random.default_rng(5)
     W, b, xv, yv = rng.standard_normal((2, 3)), rng.standard_normal(2), rng.standard_normal(3), rng.uniform(size=2)
     zv = W @ xv + b
@@ -321,6 +329,7 @@ def test_layer_gradient_outer_product_numerically(activation):
 # A tiny network, written here: forward pass, the backpropagation equations of
 # m3-thm-backprop, and central differences of the cost over every parameter.
 
+
 def tiny_forward(params, act, X):
     a, zs, acts = X, [], [X]
     for W, b in params:
@@ -337,18 +346,18 @@ def tiny_cost(params, act, X, Y):
 def tiny_backprop(params, act, dact, X, Y):
     zs, acts = tiny_forward(params, act, X)
     N = X.shape[1]
-    delta = 2 * (acts[-1] - Y) * dact(zs[-1])            # delta^(L)
+    delta = 2 * (acts[-1] - Y) * dact(zs[-1])  # delta^(L)
     grads = [None] * len(params)
     for l in reversed(range(len(params))):
         grads[l] = (delta @ acts[l].T / N, delta.sum(axis=1, keepdims=True) / N)
         if l > 0:
-            delta = (params[l][0].T @ delta) * dact(zs[l - 1])   # delta^(l)
+            delta = (params[l][0].T @ delta) * dact(zs[l - 1])  # delta^(l)
     return grads
 
 
 def tiny_finite_differences(params, act, X, Y, h=1e-6):
     grads = []
-    for l, (W, b) in enumerate(params):
+    for W, b in params:
         pair = []
         for P in (W, b):
             G = np.zeros_like(P)
@@ -365,8 +374,10 @@ def tiny_finite_differences(params, act, X, Y, h=1e-6):
     return grads
 
 
-ACTIVATIONS = {"tanh": (np.tanh, lambda v: 1 / np.cosh(v) ** 2),
-               "logistic": (logistic, lambda v: logistic(v) * (1 - logistic(v)))}
+ACTIVATIONS = {
+    "tanh": (np.tanh, lambda v: 1 / np.cosh(v) ** 2),
+    "logistic": (logistic, lambda v: logistic(v) * (1 - logistic(v))),
+}
 
 
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
@@ -423,17 +434,19 @@ def test_surface_gradient_against_finite_differences():
         np.testing.assert_allclose(surface_gradient(p), central_gradient(surface_cost, p), atol=1e-8)
 
 
-@pytest.mark.parametrize("start, expected, cost", [
-    ((-1.0, 3.0), (0.073, -0.065), 0.5255),
-    ((3.0, -3.5), (1.906, -2.744), 0.6491),
-    ((-3.0, -1.0), (-1.688, -1.012), 0.8312),
-])
+@pytest.mark.parametrize(
+    "start, expected, cost",
+    [
+        ((-1.0, 3.0), (0.073, -0.065), 0.5255),
+        ((3.0, -3.5), (1.906, -2.744), 0.6491),
+        ((-3.0, -1.0), (-1.688, -1.012), 0.8312),
+    ],
+)
 def test_surface_has_a_lowest_point_and_two_local_minima(start, expected, cost):
     p = np.array(start)
     for _ in range(1000):  # the page's descent, then a precise finish
         p = p - 0.5 * surface_gradient(p)
-    res = scipy.optimize.minimize(surface_cost, p, jac=surface_gradient, method="BFGS",
-                                  options={"gtol": 1e-12})
+    res = scipy.optimize.minimize(surface_cost, p, jac=surface_gradient, method="BFGS", options={"gtol": 1e-12})
     assert np.linalg.norm(p - res.x) < 0.01  # the descent had arrived
     np.testing.assert_allclose(res.x, expected, atol=2e-3)
     assert res.fun == pytest.approx(cost, abs=1e-4)
@@ -449,6 +462,7 @@ def test_descent_from_the_plateau_crawls():
 
 
 # Why the starting weights are random (m3-thm-symmetry, training.md).
+
 
 def test_equal_starting_weights_give_equal_gradients_symbolically():
     """Exact arithmetic: a 1-2-1 network whose two hidden units start equal gets equal gradients."""
@@ -476,15 +490,123 @@ def test_hidden_units_stay_identical_from_equal_weights():
     random_start = mvcalc.nn.init_network([1, 6, 7, 2], np.random.default_rng(0))
     equal_start = [(np.full_like(W, 0.5), np.full_like(b, 0.5)) for W, b in random_start]
     # The first gradient: equal rows of dC/dW and equal entries of dC/db in each hidden layer.
-    for l, (dW, db) in enumerate(mvcalc.nn.backprop(equal_start, X, Y)[:-1]):
+    for dW, db in mvcalc.nn.backprop(equal_start, X, Y)[:-1]:
         assert np.ptp(dW, axis=0).max() < 1e-15 and np.ptp(db) < 1e-15
-    equal = mvcalc.nn.train(equal_start, X, Y, iterations=2000, step=7.0, noise=1.0,
-                            rng=np.random.default_rng(1))
-    rand = mvcalc.nn.train(random_start, X, Y, iterations=2000, step=7.0, noise=1.0,
-                           rng=np.random.default_rng(1))
-    assert max(hidden_spreads(equal.x, X)) < 1e-10      # the units are still copies (rounding only)
-    assert min(hidden_spreads(rand.x, X)) > 0.5         # the units differ
-    assert equal.fun > 5 * rand.fun                     # and a layer of copies fits far worse
+    equal = mvcalc.nn.train(equal_start, X, Y, maxiter=2000, step=7.0, noise=1.0, rng=np.random.default_rng(1))
+    rand = mvcalc.nn.train(random_start, X, Y, maxiter=2000, step=7.0, noise=1.0, rng=np.random.default_rng(1))
+    assert max(hidden_spreads(equal.x, X)) < 1e-10  # the units are still copies (rounding only)
+    assert min(hidden_spreads(rand.x, X)) > 0.5  # the units differ
+    assert equal.fun > 5 * rand.fun  # and a layer of copies fits far worse
     # a layer of copies computes what one unit computes: rows of W1 and W2 are equal
     W1, W2 = equal.x[0][0], equal.x[1][0]
     assert np.ptp(W1, axis=0).max() < 1e-10 and np.ptp(W2, axis=0).max() < 1e-10
+
+
+# ---------------------------------------------------------------- what the pages state
+# Each value below is read from the built page (its glued output) and compared, to the digits the page
+# prints, with the test's own value from sympy or a closed form; a wrong number on a page fails here.
+
+from _page_values import assert_states, change_glued_value  # noqa: E402
+
+
+def _page_chain_rule_numbers():
+    assert_states("m3/chain-rule", "m3_ellipse_dfdt", -5 * sp.sin(2 * sp.pi / 3))  # -5 sin 2t at t = pi/3
+    formula = 4 * t * (1 + t**2) * sp.cos(2 * t) - 2 * (1 + t**2) ** 2 * sp.sin(2 * t)
+    assert_states("m3/chain-rule", "m3_spiral_dfdt", formula.subs(t, sp.Rational(1, 2)))
+    n, N = 500, 1000
+    shapes = [(1, n), (n, n), (n, n), (n, N)]
+    left, right = multiplications(shapes, True), multiplications(shapes, False)
+    assert_states("m3/chain-rule", "m3_order_left", left)
+    assert_states("m3/chain-rule", "m3_order_right", right)
+    assert_states("m3/chain-rule", "m3_order_ratio", sp.Rational(right, left))
+
+
+def _page_single_neuron(page, prefix, names):
+    """The neuron of training.md (tanh, w = 2.3, b = -1.2, input 0, target 1), by sympy."""
+    w, b, a0, yy = sp.symbols("w b a0 y", real=True)
+    at = {w: sp.Rational(23, 10), b: sp.Rational(-12, 10), a0: 0, yy: 1}
+    a = sp.tanh(w * a0 + b)
+    C = (a - yy) ** 2
+    values = {
+        "a": a,
+        "C": C,
+        "dC_da": 2 * (a - yy),
+        "da_dz": sp.diff(sp.tanh(z), z).subs(z, w * a0 + b),
+        "dC_dw": sp.diff(C, w),
+        "dC_db": sp.diff(C, b),
+    }
+    for name, key in names.items():
+        assert_states(page, f"{prefix}{key}", values[name].subs(at))
+
+
+TRAINING_NEURON = {name: name for name in ("a", "C", "dC_da", "da_dz", "dC_dw", "dC_db")}
+SUMMARY_NEURON = {"a": "a", "da_dz": "slope", "dC_db": "db"}
+
+
+@pytest.mark.book
+def test_page_chain_rule_values_and_multiplication_counts():
+    _page_chain_rule_numbers()
+
+
+@pytest.mark.book
+def test_page_activation_maxima_and_not_gate():
+    zs = sp.symbols("zs", real=True)
+    d_tanh, d_sigmoid = sp.diff(sp.tanh(zs), zs), sp.diff(1 / (1 + sp.exp(-zs)), zs)
+    # both derivatives are even bumps whose peak is at 0
+    assert_states("m3/neural-networks", "m3_d_tanh_max", d_tanh.subs(zs, 0))
+    assert_states("m3/neural-networks", "m3_d_sigmoid_max", sp.simplify(d_sigmoid.subs(zs, 0)))
+    assert_states("m3/neural-networks", "m3_not_tanh5", sp.tanh(5))
+    assert_states("m3/neural-networks", "m3_not_b_needed", sp.atanh(sp.Rational(99, 100)))
+    assert_states("m3/neural-networks", "m3_not_tanh_1", sp.tanh(1))
+    assert_states("m3/summary", "m3_summary_not_0", sp.tanh(5))  # w = -5, b = 5, input 0
+
+
+@pytest.mark.book
+def test_page_layer_by_hand():
+    W = sp.Matrix([[12, -5, 8], [-15, 4, -20]]) / 10
+    b = sp.Matrix([-3, 4]) / 10
+    a0 = sp.Matrix([1, sp.Rational(1, 2), sp.Rational(1, 5)])
+    z1 = W * a0 + b
+    for i in range(2):
+        assert_states("m3/neural-networks", f"m3_layer_z{i + 1}", z1[i])
+        assert_states("m3/neural-networks", f"m3_layer_a{i + 1}", sp.tanh(z1[i]))
+
+
+@pytest.mark.book
+def test_page_single_neuron_gradient():
+    _page_single_neuron("m3/training", "m3_neuron_", TRAINING_NEURON)
+    _page_single_neuron("m3/summary", "m3_summary_gradient_", SUMMARY_NEURON)
+
+
+@pytest.mark.book
+def test_page_parameter_counts():
+    sizes = [1, 6, 7, 2]
+    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    biases = sum(sizes[1:])
+    assert_states("m3/neural-networks", "m3_net_parameters", weights + biases)
+    assert_states("m3/training", "m3_bp_params", weights + biases)
+    assert_states("m3/training", "m3_bp_fd_evals", 2 * (weights + biases))  # two runs per central difference
+    assert_states("m3/summary", "m3_summary_weights", weights)
+    assert_states("m3/summary", "m3_summary_biases", biases)
+    assert_states("m3/summary", "m3_summary_runs", 2 * (weights + biases))
+
+
+@pytest.mark.book
+@pytest.mark.parametrize(
+    "doc, name, wrong, check",
+    [
+        ("m3/chain-rule", "m3_ellipse_dfdt", -4.330227, _page_chain_rule_numbers),
+        ("m3/chain-rule", "m3_order_right", 500_000_000, _page_chain_rule_numbers),
+        (
+            "m3/training",
+            "m3_neuron_dC_db",
+            1.1186,
+            lambda: _page_single_neuron("m3/training", "m3_neuron_", TRAINING_NEURON),
+        ),
+    ],
+)
+def test_page_checks_fail_on_a_changed_value(monkeypatch, tmp_path, doc, name, wrong, check):
+    check()  # the built page passes
+    change_glued_value(monkeypatch, tmp_path, doc, name, wrong)
+    with pytest.raises(AssertionError, match=name):
+        check()

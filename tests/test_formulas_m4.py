@@ -49,7 +49,9 @@ def test_pendulum_period_and_its_small_angle_series():
     assert is_zero(series - (1 + theta**2 / 16 + sp.Rational(11, 3072) * theta**4))
     # the numpy version of the page (scipy's ellipk takes the parameter m = k^2)
     for th in (0.3, 1.0, 2.0):
-        assert 2 / np.pi * scipy.special.ellipk(np.sin(th / 2) ** 2) == pytest.approx(float(T.subs(theta, th)), rel=1e-12)
+        assert 2 / np.pi * scipy.special.ellipk(np.sin(th / 2) ** 2) == pytest.approx(
+            float(T.subs(theta, th)), rel=1e-12
+        )
 
 
 def test_pendulum_approximations_improve_near_the_point_and_degrade_far():
@@ -109,8 +111,10 @@ def test_cosine_polynomials_cover_more_with_the_order():
 
 
 def test_sine_exercise_and_sqrt_exercise():
-    assert all(is_zero(c - (0 if k % 2 == 0 else sp.Integer(-1) ** (k // 2) / sp.factorial(k)))
-               for k, c in enumerate(coefficients(sp.sin(x), 0, 7)))
+    assert all(
+        is_zero(c - (0 if k % 2 == 0 else sp.Integer(-1) ** (k // 2) / sp.factorial(k)))
+        for k, c in enumerate(coefficients(sp.sin(x), 0, 7))
+    )
     assert coefficients(sp.sqrt(x), 4, 2) == [2, sp.Rational(1, 4), -sp.Rational(1, 64)]
     first, second = 2 + 0.2 / 4, 2 + 0.2 / 4 - 0.2**2 / 64
     assert abs(second - math.sqrt(4.2)) < abs(first - math.sqrt(4.2)) / 10
@@ -120,8 +124,9 @@ def test_matching_exercise_series():
     assert sp.series(sp.sin(x), x, 0, 4).removeO() == x - x**3 / 6
     assert sp.series(sp.cos(x), x, 0, 3).removeO() == 1 - x**2 / 2
     assert is_zero(sp.series(sp.exp(x), x, 0, 3).removeO() - (1 + x + x**2 / 2))
-    assert is_zero(sum(c * (x - 1) ** k for k, c in enumerate(coefficients(sp.log(x), 1, 2)))
-                   - ((x - 1) - (x - 1) ** 2 / 2))
+    assert is_zero(
+        sum(c * (x - 1) ** k for k, c in enumerate(coefficients(sp.log(x), 1, 2))) - ((x - 1) - (x - 1) ** 2 / 2)
+    )
 
 
 # ---------------------------------------------------------------- special-cases.md
@@ -138,11 +143,11 @@ def test_reciprocal_about_1_and_its_closed_form():
     for n in range(8):
         p = sum((1 - x) ** k for k in range(n + 1))
         assert is_zero(p - (1 - (1 - x) ** (n + 1)) / x)
-        assert is_zero(p - 1 / x + (1 - x) ** (n + 1) / x)   # the error, exactly
-        assert p.subs(x, 0) == n + 1                          # finite at the asymptote
-        assert p.subs(x, -1) > 0                              # positive where 1/x < 0
+        assert is_zero(p - 1 / x + (1 - x) ** (n + 1) / x)  # the error, exactly
+        assert p.subs(x, 0) == n + 1  # finite at the asymptote
+        assert p.subs(x, -1) > 0  # positive where 1/x < 0
     values_at_3 = [sum((1 - 3) ** k for k in range(n + 1)) for n in range(7)]
-    assert values_at_3 == [1, -1, 3, -5, 11, -21, 43]        # the tail flips sign and grows
+    assert values_at_3 == [1, -1, 3, -5, 11, -21, 43]  # the tail flips sign and grows
 
 
 @pytest.mark.parametrize(("x0", "factor"), [(0.5, 0.5), (1.5, 0.5), (1.9, 0.9), (2.1, 1.1), (2.5, 1.5)])
@@ -167,10 +172,21 @@ def test_logarithm_about_1():
 
 
 EVEN_ODD = [
-    (sp.cos(x), "even"), (sp.sin(x), "odd"), (sp.exp(x), "neither"), (sp.cosh(x), "even"),
-    (sp.sinh(x), "odd"), (x * sp.sin(x), "even"), (sp.tanh(x), "odd"), (sp.exp(-x**2), "even"),
-    (x + x**2, "neither"), (x**2 * sp.cos(x), "even"), (x + sp.sin(x), "odd"), (x * sp.exp(x), "neither"),
-    (sp.cos(x) - 1, "even"), (sp.sin(x**2), "even"), (sp.sin(x) * sp.exp(x**2), "odd"),
+    (sp.cos(x), "even"),
+    (sp.sin(x), "odd"),
+    (sp.exp(x), "neither"),
+    (sp.cosh(x), "even"),
+    (sp.sinh(x), "odd"),
+    (x * sp.sin(x), "even"),
+    (sp.tanh(x), "odd"),
+    (sp.exp(-(x**2)), "even"),
+    (x + x**2, "neither"),
+    (x**2 * sp.cos(x), "even"),
+    (x + sp.sin(x), "odd"),
+    (x * sp.exp(x), "neither"),
+    (sp.cos(x) - 1, "even"),
+    (sp.sin(x**2), "even"),
+    (sp.sin(x) * sp.exp(x**2), "odd"),
 ]
 
 
@@ -180,7 +196,9 @@ def test_symmetry_from_the_powers(expr, kind):
     c = coefficients(expr, 0, 10)
     only_even = all(c[k] == 0 for k in range(1, 11, 2))
     only_odd = all(c[k] == 0 for k in range(0, 11, 2))
-    by_definition = "even" if is_zero(expr.subs(x, -x) - expr) else "odd" if is_zero(expr.subs(x, -x) + expr) else "neither"
+    by_definition = (
+        "even" if is_zero(expr.subs(x, -x) - expr) else "odd" if is_zero(expr.subs(x, -x) + expr) else "neither"
+    )
     by_powers = "even" if only_even else "odd" if only_odd else "neither"
     assert by_definition == by_powers == kind
 
@@ -193,8 +211,14 @@ def test_exp_splits_into_cosh_and_sinh():
 
 @pytest.mark.parametrize(
     ("expr", "has_series"),
-    [(1 / x, False), (sp.log(x), False), (sp.log(1 + x), True), (sp.sqrt(x), False), (1 / (1 - x), True),
-     (sp.sin(x) / sp.sqrt(x), False)],
+    [
+        (1 / x, False),
+        (sp.log(x), False),
+        (sp.log(1 + x), True),
+        (sp.sqrt(x), False),
+        (1 / (1 - x), True),
+        (sp.sin(x) / sp.sqrt(x), False),
+    ],
 )
 def test_which_functions_expand_about_zero(expr, has_series):
     limits = [sp.limit(sp.diff(expr, x, k), x, 0, "+") for k in range(4)]
@@ -306,12 +330,14 @@ def test_logistic_third_derivative_vanishes_at_log_2_plus_sqrt3():
 def test_an_O_bound_does_not_fix_the_halving_ratio():
     """E = C h^k + ... with C != 0 gives E(h)/E(h/2) -> 2^k. With C = 0 (the central difference where
     the third derivative vanishes) the error is still O(h^2), but the ratio tends to 2^4 = 16."""
+
     def ratios(point):
         exact = float(sp.diff(SIGMA, x).subs(x, point))
         steps = 0.4 / 2.0 ** np.arange(6)
         errors = np.array([abs(mvcalc.derivative(sigma, point, h=s, method="central") - exact) for s in steps])
-        assert np.all(errors <= 0.01 * steps**2)          # O(h^2) at both points
+        assert np.all(errors <= 0.01 * steps**2)  # O(h^2) at both points
         return errors[:-1] / errors[1:]
+
     assert ratios(1.0)[-1] == pytest.approx(4, rel=1e-3)
     assert ratios(float(X_FLAT))[-1] == pytest.approx(16, rel=1e-3)
     # at the flat point the error is sigma^(5) h^4 / 120 = -h^4 / 1080 to leading order
@@ -324,25 +350,27 @@ def test_cube_root_exercise():
     f = x ** sp.Rational(1, 3)
     assert [sp.diff(f, x, k).subs(x, 8) for k in range(3)] == [2, sp.Rational(1, 12), -sp.Rational(1, 144)]
     estimate = 2 + 0.1 / 12
-    predicted = -0.1**2 / 288
+    predicted = -(0.1**2) / 288
     assert 8.1 ** (1 / 3) - estimate == pytest.approx(predicted, rel=0.02)
 
 
 def test_difference_ratio_exercise():
-    errs = {m: [abs(mvcalc.derivative(np.sin, 1.0, h=s, method=m) - np.cos(1.0)) for s in (0.1, 0.01)]
-            for m in ("forward", "central")}
+    errs = {
+        m: [abs(mvcalc.derivative(np.sin, 1.0, h=s, method=m) - np.cos(1.0)) for s in (0.1, 0.01)]
+        for m in ("forward", "central")
+    }
     assert errs["forward"][0] / errs["forward"][1] == pytest.approx(10, rel=0.05)
     assert errs["central"][0] / errs["central"][1] == pytest.approx(100, rel=0.01)
 
 
 # ---------------------------------------------------------------- multivariate.md
 
-F2 = x1 * sp.exp(-x1**2 - x2**2)
+F2 = x1 * sp.exp(-(x1**2) - x2**2)
 POINT = {x1: sp.Rational(1, 2), x2: -sp.Rational(1, 2)}
 
 
 def f2(v):
-    return v[0] * np.exp(-v[0] ** 2 - v[1] ** 2)
+    return v[0] * np.exp(-(v[0] ** 2) - v[1] ** 2)
 
 
 def test_the_two_variable_models_are_the_matrix_form():
@@ -353,8 +381,11 @@ def test_the_two_variable_models_are_the_matrix_form():
     H = sp.hessian(g, (x1, x2))
     dx = sp.Matrix([d1, d2])
     matrix_form = (J * dx)[0] + (dx.T * H * dx)[0] / 2
-    written_out = (g.diff(x1) * d1 + g.diff(x2) * d2
-                   + (g.diff(x1, 2) * d1**2 + 2 * g.diff(x1, x2) * d1 * d2 + g.diff(x2, 2) * d2**2) / 2)
+    written_out = (
+        g.diff(x1) * d1
+        + g.diff(x2) * d2
+        + (g.diff(x1, 2) * d1**2 + 2 * g.diff(x1, x2) * d1 * d2 + g.diff(x2, 2) * d2**2) / 2
+    )
     assert is_zero(matrix_form - written_out)
 
 
@@ -370,12 +401,13 @@ def test_second_order_along_a_line():
 
 
 def test_jacobian_and_hessian_of_the_example():
-    e = sp.exp(-x1**2 - x2**2)
+    e = sp.exp(-(x1**2) - x2**2)
     J = sp.Matrix([F2]).jacobian([x1, x2])
     H = sp.hessian(F2, (x1, x2))
     assert is_zero(J - e * sp.Matrix([[1 - 2 * x1**2, -2 * x1 * x2]]))
-    stated_H = e * sp.Matrix([[4 * x1**3 - 6 * x1, -2 * x2 * (1 - 2 * x1**2)],
-                              [-2 * x2 * (1 - 2 * x1**2), x1 * (4 * x2**2 - 2)]])
+    stated_H = e * sp.Matrix(
+        [[4 * x1**3 - 6 * x1, -2 * x2 * (1 - 2 * x1**2)], [-2 * x2 * (1 - 2 * x1**2), x1 * (4 * x2**2 - 2)]]
+    )
     assert is_zero(H - stated_H)
     half = sp.Rational(1, 2)
     assert is_zero(J.subs(POINT) - sp.exp(-half) * sp.Matrix([[half, half]]))
@@ -449,3 +481,94 @@ def test_vector_step_exercise():
     assert estimate == pytest.approx(-0.22)
     # the error is the third-order terms: dx1^2 dx2 from x1^2 x2, and -dx2^3/6 from sin x2
     assert float(f.subs({x1: 1.1, x2: -0.1})) - estimate == pytest.approx(0.1**2 * -0.1 - (-0.1) ** 3 / 6, rel=1e-3)
+
+
+# ---------------------------------------------------------------- what the pages state
+# Each value below is read from the built page (its glued output) and compared, to the digits the page
+# prints, with the test's own value (sympy, mpmath or a closed form); a wrong number on a page fails here.
+
+from _page_values import assert_states, change_glued_value  # noqa: E402
+
+
+def _page_pendulum_numbers():
+    import mpmath
+
+    period = lambda th: 2 / mpmath.pi * mpmath.ellipk(mpmath.sin(th / 2) ** 2)  # noqa: E731
+    with mpmath.workdps(30):
+        d = [mpmath.diff(period, 1, k) for k in range(3)]  # mpmath's numerical derivatives, not sympy's
+    for k, name in enumerate(("T", "dT", "d2T")):
+        assert_states("m4/power-series", f"m4_pendulum_{name}", d[k])
+    for k in range(3):
+        model = lambda th: sum(d[j] * (th - 1) ** j / math.factorial(j) for j in range(k + 1))  # noqa: E731
+        assert_states("m4/power-series", f"m4_pendulum_err{k}_near", abs(model(1.1) - period(mpmath.mpf("1.1"))))
+        assert_states("m4/power-series", f"m4_pendulum_err{k}_far", abs(model(2) - period(mpmath.mpf(2))))
+
+
+def _page_reciprocal_numbers():
+    def p(n, at):  # the Taylor polynomial of 1/x about 1: the sum of (1 - x)^k
+        return sum((1 - sp.Integer(at)) ** k for k in range(n + 1))
+
+    assert_states("m4/special-cases", "m4_recip_p6_at_0", p(6, 0))
+    assert_states("m4/special-cases", "m4_recip_p6_at_m1", p(6, -1))
+    assert_states("m4/special-cases", "m4_recip_p6_at_3", p(6, 3))
+    assert_states("m4/special-cases", "m4_recip_p5_at_3", p(5, 3))
+    for x0 in ("0.5", "1.5", "1.9", "2.1", "2.5"):  # the error shrinks or grows by |1 - x| per order
+        assert_states("m4/special-cases", f"m4_radius_factor_{x0.replace('.', '_')}", abs(1 - sp.Rational(x0)))
+
+
+@pytest.mark.book
+def test_page_pendulum_period_derivatives_and_errors():
+    _page_pendulum_numbers()
+
+
+@pytest.mark.book
+def test_page_exponential_series_errors():
+    partial = sum(sp.Rational(1, math.factorial(n)) for n in range(11))
+    assert_states("m4/power-series", "m4_exp_err10", (sp.E - partial).evalf(30))
+    s = sp.Rational(1, 5)  # the step from 1 to 1.2
+    p3 = sp.E * (1 + s + s**2 / 2 + s**3 / 6)
+    assert_states("m4/power-series", "m4_exp1_p3_err", (sp.exp(sp.Rational(6, 5)) - p3).evalf(30))
+
+
+@pytest.mark.book
+def test_page_reciprocal_polynomials_and_factors_per_order():
+    _page_reciprocal_numbers()
+
+
+@pytest.mark.book
+def test_page_alternating_harmonic_errors():
+    import mpmath
+
+    with mpmath.workdps(30):
+        error = abs(mpmath.fsum((-1) ** (k - 1) / mpmath.mpf(k) for k in range(1, 1001)) - mpmath.log(2))
+    assert_states("m4/special-cases", "m4_log2_err_1000", error)  # the page shows the error after 1000 terms
+
+
+@pytest.mark.book
+def test_page_two_variable_example_and_flat_point():
+    assert_states("m4/multivariate", "m4_mv_f0", F2.subs(POINT))
+    assert_states("m4/multivariate", "m4_mv_J1", sp.diff(F2, x1).subs(POINT))
+    low, high = sorted(sp.hessian(F2, (x1, x2)).subs(POINT).eigenvals(multiple=True), key=float)
+    assert_states("m4/multivariate", "m4_mv_eig1", low)
+    assert_states("m4/multivariate", "m4_mv_eig2", high)
+    assert_states("m4/linearisation", "m4_lin_x_flat", X_FLAT)
+    parabola = 1 - (x - 1) + (x - 1) ** 2
+    (bottom,) = sp.solve(sp.diff(parabola, x), x)
+    assert_states("m4/summary", "m4_summary_bottom_x", bottom)
+    assert_states("m4/summary", "m4_summary_bottom_y", parabola.subs(x, bottom))
+
+
+@pytest.mark.book
+@pytest.mark.parametrize(
+    "doc, name, wrong, check",
+    [
+        ("m4/power-series", "m4_pendulum_dT", 0.1418, _page_pendulum_numbers),
+        ("m4/special-cases", "m4_recip_p6_at_3", 42.0, _page_reciprocal_numbers),
+        ("m4/special-cases", "m4_radius_factor_1_9", 0.901, _page_reciprocal_numbers),
+    ],
+)
+def test_page_checks_fail_on_a_changed_value(monkeypatch, tmp_path, doc, name, wrong, check):
+    check()  # the built page passes
+    change_glued_value(monkeypatch, tmp_path, doc, name, wrong)
+    with pytest.raises(AssertionError, match=name):
+        check()

@@ -67,9 +67,9 @@ def test_the_cycle_attracts_because_the_step_map_is_flat_at_zero():
     slope = sp.diff(step_map, x)
     assert sp.simplify(slope - CUBIC * sp.diff(CUBIC, x, 2) / sp.diff(CUBIC, x) ** 2) == 0
     assert slope.subs(x, 0) * slope.subs(x, 1) == 0
-    result = mvcalc.newton_raphson(cubic, 0.1, fprime=cubic_prime, max_iter=100)
+    result = mvcalc.newton_raphson(cubic, 0.1, fprime=cubic_prime, maxiter=100)
     assert not result.success and result.message.startswith("cycle")
-    result = mvcalc.newton_raphson(cubic, 0.5, fprime=cubic_prime, max_iter=100)
+    result = mvcalc.newton_raphson(cubic, 0.5, fprime=cubic_prime, maxiter=100)
     assert result.success and result.x == pytest.approx(-1.769292354, abs=1e-9)
 
 
@@ -114,7 +114,7 @@ def test_scipy_newton_with_and_without_fprime():
     [
         (cubic, 0.0, cubic_prime, {}, "cycle"),
         (sextic, 2.0, sextic_prime, {}, "zero derivative"),
-        (sextic, 3.1, sextic_prime, {"max_iter": 10}, "did not converge"),
+        (sextic, 3.1, sextic_prime, {"maxiter": 10}, "did not converge"),
         (np.arctan, 1.5, lambda v: 1 / (1 + v**2), {}, "diverged"),
     ],
 )
@@ -143,7 +143,9 @@ def test_newton_on_a_derivative_finds_a_maximum_too():
     low = newton_iterates(g1, g2, -2.0, 30)[-1]
     high = newton_iterates(g1, g2, 0.5, 30)[-1]
     assert g2(low) > 0 and g2(high) < 0
-    assert low == pytest.approx(scipy.optimize.minimize_scalar(sp.lambdify(x, g), bounds=(-2, 0), method="bounded").x, abs=1e-5)
+    assert low == pytest.approx(
+        scipy.optimize.minimize_scalar(sp.lambdify(x, g), bounds=(-2, 0), method="bounded").x, abs=1e-5
+    )
 
 
 # ---------------------------------------------------------------- gradient-descent.md
@@ -165,8 +167,9 @@ def test_gradient_of_x2y_and_steepest_direction_at_1_2():
     assert grad == [2 * x * y, x**2]
     g = np.array([float(c.subs({x: 1, y: 2})) for c in grad])
     assert list(g) == [4.0, 1.0]
-    best = scipy.optimize.minimize_scalar(lambda t: -(g @ [np.cos(t), np.sin(t)]), bounds=(-np.pi, np.pi),
-                                          method="bounded", options={"xatol": 1e-10})
+    best = scipy.optimize.minimize_scalar(
+        lambda t: -(g @ [np.cos(t), np.sin(t)]), bounds=(-np.pi, np.pi), method="bounded", options={"xatol": 1e-10}
+    )
     assert -best.fun == pytest.approx(np.sqrt(17))
     assert best.x == pytest.approx(np.arctan2(1, 4), abs=1e-6)
 
@@ -196,14 +199,15 @@ def test_x2y_descent_runs_away_or_stops_on_the_line_x_0():
     assert abs(stop[0]) < 1e-3 and stop[1] > 0.5
 
 
-@pytest.mark.parametrize(("y0", "kind"), [(1.0, "minimum"), (0.3, "minimum"), (-1.0, "maximum"), (-0.3, "maximum"),
-                                         (0.0, "neither")])
+@pytest.mark.parametrize(
+    ("y0", "kind"), [(1.0, "minimum"), (0.3, "minimum"), (-1.0, "maximum"), (-0.3, "maximum"), (0.0, "neither")]
+)
 def test_points_of_the_line_x_0_are_local_minima_maxima_or_neither(y0, kind):
     """x^2 y at (0, y0): a non-strict local minimum for y0 > 0, a local maximum for y0 < 0, neither at 0."""
     rng = np.random.default_rng(1)
-    r = 0.9 * abs(y0) if y0 else 0.1                       # a disc that stays on one side of y = 0
+    r = 0.9 * abs(y0) if y0 else 0.1  # a disc that stays on one side of y = 0
     d = rng.uniform(-r, r, size=(20000, 2)) / np.sqrt(2)
-    change = d[:, 0] ** 2 * (y0 + d[:, 1])               # f minus f(0, y0) = 0
+    change = d[:, 0] ** 2 * (y0 + d[:, 1])  # f minus f(0, y0) = 0
     if kind == "minimum":
         assert change.min() >= 0 and change.max() > 0
     elif kind == "maximum":
@@ -234,8 +238,8 @@ def test_bowl_minimum_and_eigenvalues():
 def test_step_size_threshold_is_two_over_lambda_max():
     grad = lambda s: A_BOWL @ s - B_BOWL  # noqa: E731
     threshold = 2 / 7
-    below = mvcalc.gradient_descent(grad, [-2.0, 3.5], step=0.999 * threshold, max_iter=50_000)
-    above = mvcalc.gradient_descent(grad, [-2.0, 3.5], step=1.001 * threshold, max_iter=50_000)
+    below = mvcalc.gradient_descent(grad, [-2.0, 3.5], step=0.999 * threshold, maxiter=50_000)
+    above = mvcalc.gradient_descent(grad, [-2.0, 3.5], step=1.001 * threshold, maxiter=50_000)
     assert below.success and np.allclose(below.x, [1.0, 1.0])
     assert not above.success
     assert np.allclose(descend(grad, [-2.0, 3.5], 0.999 * threshold, 20_000), [1.0, 1.0])
@@ -277,17 +281,23 @@ def test_learning_rate_exercise_data_make_gamma_0_2_diverge_and_rescaling_help()
     scatter = np.random.default_rng(5)
     xd = np.round(scatter.uniform(0.0, 4.0, size=30), 3)
     yd = np.round(1.5 * xd - 2.0 + scatter.normal(0.0, 0.3, size=30), 3)
-    assert xd.min() >= 0 and xd.max() <= 4                 # so (x - 2)/2 lies in [-1, 1]
+    assert xd.min() >= 0 and xd.max() <= 4  # so (x - 2)/2 lies in [-1, 1]
     limits = []
     for xs in (xd, (xd - 2.0) / 2.0):
         hess = 2 * np.array([[np.mean(xs**2), np.mean(xs)], [np.mean(xs), 1.0]])
-        assert np.allclose(mvcalc.hessian(lambda p: np.mean((yd - p[0] * xs - p[1]) ** 2), [0.3, 0.2]),
-                           hess, rtol=1e-5)
+        assert np.allclose(mvcalc.hessian(lambda p: np.mean((yd - p[0] * xs - p[1]) ** 2), [0.3, 0.2]), hess, rtol=1e-5)
         limits.append(2 / np.linalg.eigvalsh(hess)[-1])
-        grad = lambda p, xs=xs: -2 * np.array([np.mean((yd - p[0] * xs - p[1]) * xs),  # noqa: E731
-                                               np.mean(yd - p[0] * xs - p[1])])
-        assert mvcalc.gradient_descent(grad, [0.0, 0.0], step=0.99 * limits[-1], max_iter=50_000).success
-        assert not mvcalc.gradient_descent(grad, [0.0, 0.0], step=1.01 * limits[-1], max_iter=20_000).success
+        grad = lambda p, xs=xs: (
+            -2
+            * np.array(
+                [
+                    np.mean((yd - p[0] * xs - p[1]) * xs),  # noqa: E731
+                    np.mean(yd - p[0] * xs - p[1]),
+                ]
+            )
+        )
+        assert mvcalc.gradient_descent(grad, [0.0, 0.0], step=0.99 * limits[-1], maxiter=50_000).success
+        assert not mvcalc.gradient_descent(grad, [0.0, 0.0], step=1.01 * limits[-1], maxiter=20_000).success
     assert limits[0] < 0.2 < limits[1]
 
 
@@ -406,7 +416,7 @@ def test_quiz_pair_has_four_stationary_points_matching_the_ellipse_parametrisati
     # on the ellipse x = cos t, y = -1 + sin(t)/sqrt(3), the extrema of f(t) are the same four points
     t = np.linspace(0, 2 * np.pi, 400_001)[:-1]
     values = f((np.cos(t), -1 + np.sin(t) / np.sqrt(3)))
-    extrema = np.flatnonzero((np.sign(np.roll(values, -1) - values) != np.sign(values - np.roll(values, 1))))
+    extrema = np.flatnonzero(np.sign(np.roll(values, -1) - values) != np.sign(values - np.roll(values, 1)))
     found = {(round(np.cos(t[k]), 4), round(-1 + np.sin(t[k]) / np.sqrt(3), 4)) for k in extrema}
     assert found == {(round(px, 4), round(py, 4)) for px, py in points}
     assert f(points[0]) == pytest.approx(values.max(), abs=1e-6)
@@ -418,10 +428,13 @@ def test_quiz_pair_agrees_with_constrained_minimize():
     g = sp.lambdify([(x, y)], QUIZ_G)
     con = {"type": "eq", "fun": g}
     guesses = [(x0, y0) for x0 in [-1.0, 0.0, 1.0] for y0 in [0.0, -1.0, -2.0]]
-    highest = max((scipy.optimize.minimize(lambda v: -f(v), g0, constraints=con, method="SLSQP") for g0 in guesses),
-                  key=lambda r: -r.fun)
-    lowest = min((scipy.optimize.minimize(f, g0, constraints=con, method="SLSQP") for g0 in guesses),
-                 key=lambda r: r.fun)
+    highest = max(
+        (scipy.optimize.minimize(lambda v: -f(v), g0, constraints=con, method="SLSQP") for g0 in guesses),
+        key=lambda r: -r.fun,
+    )
+    lowest = min(
+        (scipy.optimize.minimize(f, g0, constraints=con, method="SLSQP") for g0 in guesses), key=lambda r: r.fun
+    )
     assert np.allclose(highest.x, points[0], atol=1e-4)
     assert np.allclose(lowest.x, points[-1], atol=1e-4)
 
@@ -447,7 +460,9 @@ def test_best_can_is_as_tall_as_it_is_wide():
     r, hgt = sp.symbols("r h", positive=True)
     V = 330
     area, volume = 2 * sp.pi * r**2 + 2 * sp.pi * r * hgt, sp.pi * r**2 * hgt - V
-    best = sp.solve([sp.diff(area, v) - lam * sp.diff(volume, v) for v in (r, hgt)] + [volume], [r, hgt, lam], dict=True)[0]
+    best = sp.solve(
+        [sp.diff(area, v) - lam * sp.diff(volume, v) for v in (r, hgt)] + [volume], [r, hgt, lam], dict=True
+    )[0]
     assert sp.simplify(best[hgt] - 2 * best[r]) == 0
     assert float(best[r]) == pytest.approx((V / (2 * np.pi)) ** (1 / 3))
     one_d = scipy.optimize.minimize_scalar(lambda q: 2 * np.pi * q**2 + 2 * V / q, bounds=(1, 10), method="bounded")
@@ -459,5 +474,102 @@ def test_multiplier_is_the_rate_of_change_of_the_best_value():
     best = 2 * c ** sp.Rational(3, 2) / (3 * sp.sqrt(3))  # 2a^3 / (3 sqrt 3) with a^2 = c
     assert sp.simplify(sp.diff(best, c).subs(c, 1) - 1 / sp.sqrt(3)) == 0
     f = lambda v: v[0] ** 2 * v[1]  # noqa: E731
-    results = [mvcalc.lagrange_multipliers(f, lambda v, c=c_: v[0] ** 2 + v[1] ** 2 - c, [1.0, 1.0]) for c_ in (1.0, 1.001)]
+    results = [
+        mvcalc.lagrange_multipliers(f, lambda v, c=c_: v[0] ** 2 + v[1] ** 2 - c, [1.0, 1.0]) for c_ in (1.0, 1.001)
+    ]
     assert (results[1].fun - results[0].fun) / 1e-3 == pytest.approx(results[0].lam, abs=1e-3)
+
+
+# ---------------------------------------------------------------- what the pages state
+# Each value below is read from the built page (its glued output) and compared, to the digits the page
+# prints, with the test's own value (sympy's exact roots and Newton steps, closed forms); a wrong number on a
+# page fails here.
+
+from _page_values import assert_states, change_glued_value  # noqa: E402
+
+
+def _newton_steps_exactly(f_expr, x0, steps):
+    """Newton's iterates in exact rational arithmetic."""
+    step = sp.Lambda(x, x - f_expr / sp.diff(f_expr, x))
+    xs = [sp.Rational(x0)]
+    for _ in range(steps):
+        xs.append(step(xs[-1]))
+    return xs
+
+
+def _page_cubic_newton():
+    (root,) = sp.real_roots(CUBIC)  # one real root, exactly (a CRootOf)
+    _, x1, x2 = _newton_steps_exactly(CUBIC, -2, 2)
+    assert_states("m5/newton-raphson", "m5_nr_cubic_root", root)
+    assert_states("m5/newton-raphson", "m5_nr_cubic_x1", x1)
+    assert_states("m5/newton-raphson", "m5_nr_cubic_x2", x2)
+    assert_states("m5/newton-raphson", "m5_nr_cubic_err1", abs(x1 - root).evalf(30))
+    assert_states("m5/newton-raphson", "m5_nr_cubic_err2", abs(x2 - root).evalf(30))
+
+
+def _page_bowl_thresholds():
+    low, high = sorted(sp.Matrix(A_BOWL.astype(int)).eigenvals(multiple=True))
+    assert_states("m5/gradient-descent", "m5_gd_lam_min", low)
+    assert_states("m5/gradient-descent", "m5_gd_lam_max", high)
+    assert_states("m5/gradient-descent", "m5_gd_threshold", 2 / high)
+    assert_states("m5/gradient-descent", "m5_gd_best_gamma", 2 / (low + high))
+    assert_states("m5/gradient-descent", "m5_gd_best_rho", (high - low) / (high + low))
+
+
+@pytest.mark.book
+def test_page_newton_on_the_cubic():
+    _page_cubic_newton()
+
+
+@pytest.mark.book
+def test_page_sextic_roots_values_and_first_step():
+    left, right = sorted(sp.real_roots(SEXTIC), key=float)
+    assert_states("m5/newton-raphson", "m5_nr_root_left", left)
+    assert_states("m5/newton-raphson", "m5_nr_root_right", right)
+    assert_states("m5/newton-raphson", "m5_nr_f_at_2", SEXTIC.subs(x, 2))
+    assert_states("m5/newton-raphson", "m5_nr_f_at_3", SEXTIC.subs(x, 3))
+    assert_states("m5/newton-raphson", "m5_ex_nr_f_m2", SEXTIC.subs(x, -2))
+    assert_states("m5/newton-raphson", "m5_ex_nr_fp_m2", SEXTIC_PRIME.subs(x, -2))
+    assert_states("m5/newton-raphson", "m5_ex_nr_x1_m2", _newton_steps_exactly(SEXTIC, -2, 1)[1])
+
+
+@pytest.mark.book
+def test_page_newton_on_a_derivative_stationary_points():
+    g = x**4 - 3 * x**2 + x
+    lowest, middle, _ = sorted(sp.real_roots(sp.Poly(sp.diff(g, x), x)), key=float)
+    assert_states("m5/newton-raphson", "m5_ex_nr_opt_left", lowest)  # from -2: the minimum on the left
+    assert_states("m5/newton-raphson", "m5_ex_nr_opt_right", middle)  # from 0.5: the maximum between
+
+
+@pytest.mark.book
+def test_page_gradient_length_and_bowl_step_sizes():
+    grad = sp.Matrix([x**2 * y]).jacobian([x, y]).subs({x: 1, y: 2})
+    assert_states("m5/gradient-descent", "m5_gd_grad_len", grad.norm())
+    _page_bowl_thresholds()
+
+
+@pytest.mark.book
+def test_page_lagrange_unit_circle_and_best_can():
+    # x^2 y on the unit circle: at x = sqrt(2/3), y = 1/sqrt(3) it is largest, 2 / (3 sqrt 3)
+    assert_states("m5/lagrange", "m5_lag_fmax_unit", 2 / (3 * sp.sqrt(3)))
+    assert_states("m5/lagrange", "m5_lag_x_unit", sp.sqrt(sp.Rational(2, 3)))
+    assert_states("m5/lagrange", "m5_lag_y_unit", 1 / sp.sqrt(3))
+    radius = sp.cbrt(330 / (2 * sp.pi))  # the can of 330 cm^3 with least area has h = 2 r
+    assert_states("m5/lagrange", "m5_ex_can_r", radius)
+    assert_states("m5/lagrange", "m5_ex_can_h", 2 * radius)
+
+
+@pytest.mark.book
+@pytest.mark.parametrize(
+    "doc, name, wrong, check",
+    [
+        ("m5/newton-raphson", "m5_nr_cubic_x2", -1.7709481865284974, _page_cubic_newton),
+        ("m5/newton-raphson", "m5_nr_cubic_err2", 0.00075, _page_cubic_newton),
+        ("m5/gradient-descent", "m5_gd_threshold", 2 / 6, _page_bowl_thresholds),
+    ],
+)
+def test_page_checks_fail_on_a_changed_value(monkeypatch, tmp_path, doc, name, wrong, check):
+    check()  # the built page passes
+    change_glued_value(monkeypatch, tmp_path, doc, name, wrong)
+    with pytest.raises(AssertionError, match=name):
+        check()

@@ -81,7 +81,7 @@ def test_line_uncertainties_match_linregress():
     assert np.isclose(s / np.sqrt(sxx), ref.stderr)
     assert np.isclose(s * np.sqrt(1 / n + x.mean() ** 2 / sxx), ref.intercept_stderr)
     fit = mvcalc.linear_fit(x, y)
-    assert np.isclose(fit.slope_err, ref.stderr) and np.isclose(fit.intercept_err, ref.intercept_stderr)
+    assert np.isclose(fit.stderr, ref.stderr) and np.isclose(fit.intercept_stderr, ref.intercept_stderr)
 
 
 def test_covariance_is_two_sigma_squared_inverse_hessian():
@@ -115,8 +115,8 @@ def test_weighted_line_formulas_match_curve_fit_and_library():
     popt, pcov = scipy.optimize.curve_fit(lambda x, m, c: m * x + c, x, y, sigma=sig, absolute_sigma=True)
     assert np.allclose([m, c], popt)
     assert np.allclose([1 / np.sqrt(sw), np.sqrt(1 / np.sum(w) + xw**2 / sw)], np.sqrt(np.diag(pcov)))
-    fit = mvcalc.linear_fit(x, y, sigma=sig)
-    assert np.isclose(fit.slope, m) and np.isclose(fit.slope_err, 1 / np.sqrt(sw))
+    fit = mvcalc.linear_fit(x, y, yerr=sig)
+    assert np.isclose(fit.slope, m) and np.isclose(fit.stderr, 1 / np.sqrt(sw))
 
 
 def test_chi2_bowl_minimum_is_the_library_fit_and_its_long_axis_trades_slope_for_intercept():
@@ -126,10 +126,9 @@ def test_chi2_bowl_minimum_is_the_library_fit_and_its_long_axis_trades_slope_for
     x, y = page_data()
     fit = mvcalc.linear_fit(x, y)
     chi2 = lambda p: np.sum((y - p[0] * x - p[1]) ** 2)  # noqa: E731
-    best = scipy.optimize.minimize(chi2, [1.2, 0.1], method="Nelder-Mead",
-                                   options={"xatol": 1e-10, "fatol": 1e-12})
+    best = scipy.optimize.minimize(chi2, [1.2, 0.1], method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12})
     assert np.allclose(best.x, [fit.slope, fit.intercept], atol=1e-6)
-    assert fit.chi2 == pytest.approx(chi2([fit.slope, fit.intercept]))
+    assert fit.fun == pytest.approx(chi2([fit.slope, fit.intercept]))
     H = 2 * np.array([[np.sum(x**2), np.sum(x)], [np.sum(x), len(x)]])
     flat = np.linalg.eigh(H)[1][:, 0]
     assert flat[0] * flat[1] < 0
@@ -169,8 +168,9 @@ def test_weighted_mean_and_its_uncertainty():
     w = 1 / sv**2
     res = scipy.optimize.minimize_scalar(lambda c: np.sum(w * (yv - c) ** 2))
     assert np.isclose(res.x, np.sum(w * yv) / np.sum(w))
-    fit = mvcalc.levenberg_marquardt(lambda x, c: np.full_like(x, c), lambda x, c: np.ones((x.size, 1)),
-                                     [9.0], np.arange(3.0), yv, sigma=sv)
+    fit = mvcalc.levenberg_marquardt(
+        lambda x, c: np.full_like(x, c), lambda x, c: np.ones((x.size, 1)), [9.0], np.arange(3.0), yv, yerr=sv
+    )
     assert np.isclose(fit.perr[0], 1 / np.sqrt(np.sum(w)))
 
 
@@ -197,8 +197,9 @@ def peak(x, xp, width, area, background):
 
 def peak_jacobian(x, xp, width, area, background):
     g = np.exp(-((x - xp) ** 2) / (2 * width**2)) / (width * np.sqrt(2 * np.pi))
-    return np.column_stack([area * g * (x - xp) / width**2, area * g * ((x - xp) ** 2 / width**3 - 1 / width),
-                            g, np.ones_like(x)])
+    return np.column_stack(
+        [area * g * (x - xp) / width**2, area * g * ((x - xp) ** 2 / width**3 - 1 / width), g, np.ones_like(x)]
+    )
 
 
 def peak_data():
@@ -240,7 +241,7 @@ def test_steepest_descent_on_the_peak_reaches_curve_fit():
         p = p + 2e-5 * 2 * peak_jacobian(x, *p).T @ ((y - peak(x, *p)) / sigma**2)
     popt, _ = scipy.optimize.curve_fit(peak, x, y, p0=p0, sigma=sigma, absolute_sigma=True)
     assert np.allclose(p, popt, atol=1e-5)
-    res = mvcalc.steepest_descent_fit(peak, peak_jacobian, p0, x, y, step=2e-5, iterations=2000, sigma=sigma)
+    res = mvcalc.steepest_descent_fit(peak, peak_jacobian, p0, x, y, step=2e-5, maxiter=2000, yerr=sigma)
     assert np.allclose(res.x, p)
 
 
@@ -262,7 +263,7 @@ def test_decay_exercise_printed_data_steepest_descent_reaches_curve_fit():
         J = jac(t, *p)
         return 2 / np.linalg.eigvalsh(2 * J.T @ (J / sig[:, None] ** 2)).max()
 
-    fit = mvcalc.steepest_descent_fit(model, jac, [5.0, 1.0], t, counts, step=2e-4, iterations=5000, sigma=sig)
+    fit = mvcalc.steepest_descent_fit(model, jac, [5.0, 1.0], t, counts, step=2e-4, maxiter=5000, yerr=sig)
     ref, _ = scipy.optimize.curve_fit(model, t, counts, p0=[5.0, 1.0], sigma=sig, absolute_sigma=True)
     assert np.allclose(fit.x, ref, rtol=1e-4)
     # the safe step shrinks along the way, and the step used is below the limit at the end
@@ -276,11 +277,10 @@ def test_step_limit_claim_on_the_peak():
     J = peak_jacobian(x, *p0)
     limit = 2 / np.linalg.eigvalsh(2 * J.T @ (J / sigma[:, None] ** 2)).max()
     chi2 = lambda q: np.sum(((y - peak(x, *q)) / sigma) ** 2)  # noqa: E731
-    ok = mvcalc.steepest_descent_fit(peak, peak_jacobian, p0, x, y, step=0.9 * limit, iterations=200, sigma=sigma)
+    ok = mvcalc.steepest_descent_fit(peak, peak_jacobian, p0, x, y, step=0.9 * limit, maxiter=200, yerr=sigma)
     assert ok.success and ok.fun < chi2(p0)
     with np.errstate(all="ignore"):
-        bad = mvcalc.steepest_descent_fit(peak, peak_jacobian, p0, x, y, step=1.5 * limit, iterations=200,
-                                          sigma=sigma)
+        bad = mvcalc.steepest_descent_fit(peak, peak_jacobian, p0, x, y, step=1.5 * limit, maxiter=200, yerr=sigma)
     assert not bad.success or bad.fun > chi2(p0)
 
 
@@ -319,7 +319,7 @@ def test_levenberg_marquardt_matches_curve_fit_and_covariance():
     x, y, sigma = peak_data()
     p0 = np.array([4.4, 1.3, 2.0, 0.3])
     popt, pcov = scipy.optimize.curve_fit(peak, x, y, p0=p0, sigma=sigma, absolute_sigma=True)
-    lm = mvcalc.levenberg_marquardt(peak, peak_jacobian, p0, x, y, sigma=sigma)
+    lm = mvcalc.levenberg_marquardt(peak, peak_jacobian, p0, x, y, yerr=sigma)
     assert lm.success and np.allclose(lm.x, popt, rtol=1e-6)
     J = peak_jacobian(x, *popt)
     cov = np.linalg.inv(J.T @ (J / sigma[:, None] ** 2))
@@ -327,9 +327,9 @@ def test_levenberg_marquardt_matches_curve_fit_and_covariance():
     assert np.allclose(lm.perr, np.sqrt(np.diag(pcov)), rtol=1e-4)
     # from the far start, Gauss–Newton fails and Levenberg–Marquardt succeeds
     far = np.array([3.0, 2.0, 2.0, 0.2])
-    assert np.allclose(mvcalc.levenberg_marquardt(peak, peak_jacobian, far, x, y, sigma=sigma).x, popt, rtol=1e-6)
+    assert np.allclose(mvcalc.levenberg_marquardt(peak, peak_jacobian, far, x, y, yerr=sigma).x, popt, rtol=1e-6)
     with np.errstate(all="ignore"):
-        gn = mvcalc.gauss_newton(peak, peak_jacobian, far, x, y, sigma=sigma)
+        gn = mvcalc.gauss_newton(peak, peak_jacobian, far, x, y, yerr=sigma)
     chi2 = lambda q: np.sum(((y - peak(x, *q)) / sigma) ** 2)  # noqa: E731
     assert not gn.success or gn.fun > 10 * chi2(popt)
 
@@ -339,18 +339,24 @@ def test_curvature_methods_need_far_fewer_iterations():
     p0 = np.array([4.4, 1.3, 2.0, 0.3])
     popt, _ = scipy.optimize.curve_fit(peak, x, y, p0=p0, sigma=sigma)
     best = np.sum(((y - peak(x, *popt)) / sigma) ** 2)
-    sd = mvcalc.steepest_descent_fit(peak, peak_jacobian, p0, x, y, step=2e-5, iterations=3000, sigma=sigma)
-    lm = mvcalc.levenberg_marquardt(peak, peak_jacobian, p0, x, y, sigma=sigma)
+    sd = mvcalc.steepest_descent_fit(peak, peak_jacobian, p0, x, y, step=2e-5, maxiter=3000, yerr=sigma)
+    lm = mvcalc.levenberg_marquardt(peak, peak_jacobian, p0, x, y, yerr=sigma)
     first = lambda h: int(np.nonzero(np.asarray(h) - best <= 1e-6 * best)[0][0])  # noqa: E731
-    assert first(lm.chi2) <= 10 and first(sd.chi2) >= 50 * first(lm.chi2)
+    assert first(lm.history.fun) <= 10 and first(sd.history.fun) >= 50 * first(lm.history.fun)
 
 
 def test_parameter_uncertainties_match_a_simulation():
     x, y, sigma = peak_data()
     popt, pcov = scipy.optimize.curve_fit(peak, x, y, p0=[4.4, 1.3, 2.0, 0.3], sigma=sigma, absolute_sigma=True)
     rng = np.random.default_rng(17)
-    refits = np.array([scipy.optimize.curve_fit(peak, x, peak(x, *popt) + rng.normal(0, sigma), p0=popt,
-                                                sigma=sigma, jac=peak_jacobian)[0] for _ in range(1000)])
+    refits = np.array(
+        [
+            scipy.optimize.curve_fit(
+                peak, x, peak(x, *popt) + rng.normal(0, sigma), p0=popt, sigma=sigma, jac=peak_jacobian
+            )[0]
+            for _ in range(1000)
+        ]
+    )
     assert np.allclose(refits.std(axis=0, ddof=1), np.sqrt(np.diag(pcov)), rtol=0.08)
 
 
@@ -374,3 +380,113 @@ def test_robust_fit_resists_the_outlier():
     assert np.abs(robust - clean).max() < 0.1 < np.abs(plain - clean).max()
     huge = scipy.optimize.least_squares(res, [1.0, 0.0], loss="huber", f_scale=20.0).x
     assert np.allclose(huge, plain)  # a scale above every residual is ordinary least squares
+
+
+# ---------------------------------------------------------------- what the pages state
+# Each value below is read from the built page (its glued output) and compared, to the digits the page
+# prints, with the test's own fit of the page's data (the closed form, scipy.stats, scipy's least_squares);
+# a wrong number on a page fails here.
+
+from _page_values import assert_states, change_glued_value  # noqa: E402
+
+
+def _page_line_fit():
+    x, y = page_data()
+    ref = scipy.stats.linregress(x, y)
+    chi2 = lambda m, c: np.sum((y - m * x - c) ** 2)  # noqa: E731
+    sxx, n = np.sum((x - x.mean()) ** 2), len(x)
+    assert_states("m6/linear-regression", "m6_lr_chi2_first", chi2(1.2, 0.1))  # the page's first guess
+    assert_states("m6/linear-regression", "m6_lr_m", ref.slope)
+    assert_states("m6/linear-regression", "m6_lr_c", ref.intercept)
+    assert_states("m6/linear-regression", "m6_lr_chi2_min", chi2(ref.slope, ref.intercept))
+    assert_states("m6/linear-regression", "m6_lr_sigma_m", 0.3 / np.sqrt(sxx))  # the true noise is 0.3
+    assert_states("m6/linear-regression", "m6_lr_sigma_c", 0.3 * np.sqrt(1 / n + x.mean() ** 2 / sxx))
+    assert_states("m6/linear-regression", "m6_lr_s", np.sqrt(chi2(ref.slope, ref.intercept) / (n - 2)))
+    assert_states("m6/linear-regression", "m6_lr_m_err", ref.stderr)
+
+
+def _peak_fit():
+    """The peak of nonlinear.md and in-practice.md fitted by scipy's least_squares (not curve_fit)."""
+    x, y, sigma = peak_data()
+    p0 = np.array([4.4, 1.3, 2.0, 0.3])
+    fit = scipy.optimize.least_squares(
+        lambda q: (y - peak(x, *q)) / sigma,
+        p0,
+        jac=lambda q: -peak_jacobian(x, *q) / sigma[:, None],
+        xtol=1e-15,
+        ftol=1e-15,
+        gtol=1e-15,
+    )
+    J = peak_jacobian(x, *fit.x) / sigma[:, None]
+    chi2 = lambda q: np.sum(((y - peak(x, *q)) / sigma) ** 2)  # noqa: E731
+    return fit.x, np.linalg.inv(J.T @ J), chi2, p0
+
+
+def _page_peak_fit():
+    best, cov, chi2, p0 = _peak_fit()
+    assert_states("m6/nonlinear", "m6_nl_chi2_start", chi2(p0))
+    assert_states("m6/nonlinear", "m6_nl_cf_chi2", chi2(best))
+    assert_states("m6/nonlinear", "m6_nl_chi2_end", chi2(best))  # steepest descent ends at the minimum
+    for k, name in enumerate(["xp", "width", "area", "bg"]):
+        assert_states("m6/nonlinear", f"m6_nl_sd_{name}", best[k])
+    assert_states("m6/in-practice", "m6_ip_xp", best[0])
+    assert_states("m6/in-practice", "m6_ip_xp_err", np.sqrt(cov[0, 0]))
+
+
+@pytest.mark.book
+def test_page_line_fit_chi2_and_uncertainties():
+    _page_line_fit()
+
+
+@pytest.mark.book
+def test_page_weighted_line():
+    x, _ = page_data()
+    sig = 0.1 + 0.1 * x
+    y = 1.5 * x - 0.4 + np.random.default_rng(7).normal(0.0, sig)
+    popt, pcov = scipy.optimize.curve_fit(lambda x, m, c: m * x + c, x, y, sigma=sig, absolute_sigma=True)
+    assert_states("m6/linear-regression", "m6_lr_mw", popt[0])
+    assert_states("m6/linear-regression", "m6_lr_mw_err", np.sqrt(pcov[0, 0]))
+    assert_states("m6/linear-regression", "m6_lr_mu", np.polyfit(x, y, 1)[0])  # the same data, unweighted
+
+
+@pytest.mark.book
+def test_page_anscombe_line_and_correlation():
+    x, y = np.array(ANSCOMBE[0][0], float), np.array(ANSCOMBE[0][1], float)
+    slope, intercept = np.polyfit(x, y, 1)
+    r = np.corrcoef(x, y)[0, 1]
+    assert_states("m6/linear-regression", "m6_lr_ans_m", slope)
+    assert_states("m6/linear-regression", "m6_lr_ans_c", intercept)
+    assert_states("m6/linear-regression", "m6_lr_ans_r", r)
+    assert_states("m6/summary", "m6_sum_anscombe_r", r)
+
+
+@pytest.mark.book
+def test_page_peak_fit_and_its_uncertainty():
+    _page_peak_fit()
+
+
+@pytest.mark.book
+def test_page_line_with_and_without_the_outlier():
+    xl = np.linspace(0.0, 10.0, 15)
+    yl = 2.0 * xl + 1.0 + np.random.default_rng(15).normal(0.0, 0.5, size=15)
+    yl[11] += 12.0  # the page's bad reading
+    for name, keep in [("plain", np.ones(15, bool)), ("clean", np.arange(15) != 11)]:
+        m, c = closed_form_line(xl[keep], yl[keep])
+        assert_states("m6/in-practice", f"m6_ip_{name}_m", m)
+        assert_states("m6/in-practice", f"m6_ip_{name}_c", c)
+
+
+@pytest.mark.book
+@pytest.mark.parametrize(
+    "doc, name, wrong, check",
+    [
+        ("m6/linear-regression", "m6_lr_m", 1.522, _page_line_fit),
+        ("m6/linear-regression", "m6_lr_sigma_m", 0.0440, _page_line_fit),
+        ("m6/nonlinear", "m6_nl_cf_chi2", 52.4557, _page_peak_fit),
+    ],
+)
+def test_page_checks_fail_on_a_changed_value(monkeypatch, tmp_path, doc, name, wrong, check):
+    check()  # the built page passes
+    change_glued_value(monkeypatch, tmp_path, doc, name, wrong)
+    with pytest.raises(AssertionError, match=name):
+        check()

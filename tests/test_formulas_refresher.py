@@ -36,6 +36,7 @@ def det2(M):
 
 # ---------------------------------------------------------------- products and the transpose
 
+
 @given(arrays(np.float64, (3, 2), elements=entries), arrays(np.float64, (2,), elements=entries))
 def test_matrix_vector_product_by_rows_and_by_columns(M, v):
     by_rows = np.array([sum(M[i, j] * v[j] for j in range(2)) for i in range(3)])
@@ -63,6 +64,7 @@ def test_dot_product_is_a_row_times_a_column():
 
 
 # ---------------------------------------------------------------- the determinant
+
 
 def test_determinant_formula_matches_sympy():
     assert sp.expand(GENERIC.det() - (a * d - b * c)) == 0
@@ -122,6 +124,7 @@ def test_determinant_of_a_product_symbolically():
 
 # ---------------------------------------------------------------- the inverse
 
+
 def test_inverse_formula_matches_sympy():
     formula = sp.Matrix([[d, -b], [-c, a]]) / (a * d - b * c)
     assert sp.simplify(formula - GENERIC.inv()) == sp.zeros(2, 2)
@@ -150,11 +153,13 @@ def test_exercise_singular_values_and_inverse():
     M = sp.Matrix([[t, 2], [3, t]])
     assert sp.expand(M.det() - (t**2 - 6)) == 0
     assert set(sp.solve(M.det(), t)) == {sp.sqrt(6), -sp.sqrt(6)}
-    assert M.subs(t, 1).inv() == sp.Matrix([[-sp.Rational(1, 5), sp.Rational(2, 5)],
-                                            [sp.Rational(3, 5), -sp.Rational(1, 5)]])
+    assert M.subs(t, 1).inv() == sp.Matrix(
+        [[-sp.Rational(1, 5), sp.Rational(2, 5)], [sp.Rational(3, 5), -sp.Rational(1, 5)]]
+    )
 
 
 # ---------------------------------------------------------------- eigenvalues
+
 
 def test_characteristic_polynomial():
     char = (GENERIC - lam * sp.eye(2)).det()
@@ -197,8 +202,8 @@ def test_the_pages_S_eigenvalues_along_the_diagonals():
     values, Q = np.linalg.eigh(S)
     np.testing.assert_allclose(values, [1.0, 3.0])
     np.testing.assert_allclose(np.abs(Q), np.full((2, 2), 1 / np.sqrt(2)))
-    assert np.sign(Q[0, 1]) == np.sign(Q[1, 1])      # eigenvalue 3 along x2 = x1
-    assert np.sign(Q[0, 0]) == -np.sign(Q[1, 0])     # eigenvalue 1 along x2 = -x1
+    assert np.sign(Q[0, 1]) == np.sign(Q[1, 1])  # eigenvalue 3 along x2 = x1
+    assert np.sign(Q[0, 0]) == -np.sign(Q[1, 0])  # eigenvalue 1 along x2 = -x1
 
 
 @given(matrices)
@@ -235,8 +240,10 @@ def test_two_by_two_positive_definite_test(v):
     assert bool(np.all(values > 0)) == bool(a_ > 0 and det2(Sym) > 0)
 
 
-@given(arrays(np.float64, (3,), elements=st.floats(-5, 5, allow_nan=False)),
-       arrays(np.float64, (2,), elements=st.floats(-5, 5, allow_nan=False)))
+@given(
+    arrays(np.float64, (3,), elements=st.floats(-5, 5, allow_nan=False)),
+    arrays(np.float64, (2,), elements=st.floats(-5, 5, allow_nan=False)),
+)
 def test_positive_definite_means_positive_quadratic_form(v, x):
     a_, b_, d_ = v
     Sym = np.array([[a_, b_], [b_, d_]])
@@ -245,10 +252,19 @@ def test_positive_definite_means_positive_quadratic_form(v, x):
         assert x @ Sym @ x / (x @ x) >= np.linalg.eigvalsh(Sym)[0] - 1e-9
 
 
-@pytest.mark.parametrize("rows, positive", [
-    ([[3, 1], [1, 2]], True), ([[1, 3], [3, 1]], False), ([[5, -2], [-2, 1]], True), ([[-1, 0], [0, -4]], False),
-    ([[2, 1], [1, 2]], True), ([[4, -1], [-1, 3]], True), ([[-2, 0], [0, -1]], False), ([[1, 2], [2, 1]], False),
-])
+@pytest.mark.parametrize(
+    "rows, positive",
+    [
+        ([[3, 1], [1, 2]], True),
+        ([[1, 3], [3, 1]], False),
+        ([[5, -2], [-2, 1]], True),
+        ([[-1, 0], [0, -4]], False),
+        ([[2, 1], [1, 2]], True),
+        ([[4, -1], [-1, 3]], True),
+        ([[-2, 0], [0, -1]], False),
+        ([[1, 2], [2, 1]], False),
+    ],
+)
 def test_the_pages_positive_definite_examples(rows, positive):
     assert bool(np.all(np.linalg.eigvalsh(np.array(rows, float)) > 0)) == positive
 
@@ -321,7 +337,7 @@ def test_uncertainty_of_a_mean_is_sigma_over_root_n():
 def test_normal_density_and_one_sigma_fraction():
     x, mu = sp.symbols("x mu", real=True)
     sigma = sp.symbols("sigma", positive=True)
-    density = sp.exp(-(x - mu) ** 2 / (2 * sigma**2)) / (sigma * sp.sqrt(2 * sp.pi))
+    density = sp.exp(-((x - mu) ** 2) / (2 * sigma**2)) / (sigma * sp.sqrt(2 * sp.pi))
     assert sp.simplify(sp.integrate(density, (x, -sp.oo, sp.oo))) == 1
     assert float(density.subs({x: 1.3, mu: 0.5, sigma: 2.0})) == pytest.approx(stats.norm.pdf(1.3, 0.5, 2.0))
     within = stats.norm.cdf(1) - stats.norm.cdf(-1)
@@ -371,6 +387,7 @@ def test_covariance_question():
 
 # ---------------------------------------------------------------- closing.md (where to go next)
 
+
 def test_gradient_of_a_quadratic_form():
     """Matrix calculus, as the closing page quotes it: the gradient of x'Ax is (A + A')x."""
     M = sp.Matrix(3, 3, lambda i, j: sp.Symbol(f"m{i}{j}"))
@@ -389,3 +406,81 @@ def test_affine_function_of_a_standard_normal():
     assert sp.simplify(E(a_ + b_ * xi) - a_) == 0
     assert sp.simplify(std(a_ + b_ * xi) - sp.Abs(b_)) == 0
     assert stats.norm.cdf(1) - stats.norm.cdf(-1) == pytest.approx(0.682689, abs=1e-6)
+
+
+# ---------------------------------------------------------------- what the page states
+# Each value below is read from the built page (its glued output, or the printed output of a cell) and
+# compared, to the digits the page prints, with the test's own exact value from sympy or scipy; a wrong
+# number on the page fails here.
+
+import re  # noqa: E402
+
+from _page_values import assert_states, cell_output, change_glued_value  # noqa: E402
+
+
+def exact(M):
+    """A page's float matrix as an exact sympy matrix."""
+    return sp.Matrix(M.tolist()).applyfunc(sp.nsimplify)
+
+
+def _page_determinants_and_trace():
+    assert_states("refresher", "refresher_det_A", exact(A).det())
+    assert_states("refresher", "refresher_det_flip", exact(FLIP).det())
+    assert_states("refresher", "refresher_det_flat", exact(FLAT).det())
+    assert_states("refresher", "refresher_tr_A", exact(A).trace())
+    assert_states("refresher", "refresher_disc_A", exact(A).trace() ** 2 - 4 * exact(A).det())
+
+
+@pytest.mark.book
+def test_page_determinants_trace_and_discriminant():
+    _page_determinants_and_trace()
+
+
+@pytest.mark.book
+def test_page_eigenvalues_of_S():
+    low, high = sorted(exact(S).eigenvals(multiple=True))
+    assert_states("refresher", "refresher_S_l1", high)
+    assert_states("refresher", "refresher_S_l2", low)
+
+
+@pytest.mark.book
+def test_page_mean_sd_normal_fraction_and_covariance():
+    data = exact(DATA).T  # a column
+    mean = sum(data) / len(data)
+    assert_states("refresher", "refresher_mean", mean)
+    assert_states("refresher", "refresher_sd", sp.sqrt(sum((v - mean) ** 2 for v in data) / len(data)))
+    assert_states("refresher", "refresher_within", 100 * sp.erf(1 / sp.sqrt(2)))  # P(|Z| < 1), in per cent
+    xd, yd = exact(XD), exact(YD)
+    cov = sum((xi - sp.Rational(3)) * (yi - sum(yd) / 5) for xi, yi in zip(xd, yd)) / 5  # mean of x is 3
+    assert_states("refresher", "refresher_cov_xy", cov)
+
+
+@pytest.mark.book
+def test_page_printed_mean_variance_and_sample_variance():
+    """The cell that computes them prints them to four decimals: the printed numbers are the exact ones."""
+    printed = cell_output("refresher", "variance = np.sum((data - mean) ** 2) / N")
+    # each number the cell prints after its name (the "numpy ..." repeats follow a parenthesis, not a name)
+    found = [(name, float(v)) for name, v in re.findall(r"(mean|variance|deviation|ddof=1) (-?\d+\.\d{4})", printed)]
+    values = [float(v) for v in DATA]
+    n = len(values)
+    mean = sum(values) / n
+    population = sum((v - mean) ** 2 for v in values) / n
+    expected = [
+        ("mean", mean),
+        ("variance", population),
+        ("deviation", population**0.5),
+        ("variance", population * n / (n - 1)),  # dividing by N - 1
+        ("ddof=1", population * n / (n - 1)),
+    ]
+    assert [name for name, _ in found] == [name for name, _ in expected], printed
+    for (name, shown), (_, value) in zip(found, expected):
+        assert abs(shown - value) <= 5e-5, f"the refresher prints {name} {shown:.4f}, but it is {value!r}"
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("name, wrong", [("refresher_det_A", 5.0), ("refresher_disc_A", 3.0)])
+def test_page_checks_fail_on_a_changed_value(monkeypatch, tmp_path, name, wrong):
+    _page_determinants_and_trace()  # the built page passes
+    change_glued_value(monkeypatch, tmp_path, "refresher", name, wrong)
+    with pytest.raises(AssertionError, match=name):
+        _page_determinants_and_trace()

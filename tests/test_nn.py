@@ -431,7 +431,7 @@ VALIDATION = [
         ValueError,
         "noise must be a finite non-negative number, got -1.0",
     ),
-    (lambda: train(NET, X, Y, maxiter=10, step=1.0, noise="1"), TypeError, "noise must be a non-negative real number"),
+    (lambda: train(NET, X, Y, maxiter=10, step=1.0, noise="1"), TypeError, "noise must be a real number, got str"),
     (
         lambda: train(NET, X, Y, maxiter=10, step=1.0, noise=1.0),
         ValueError,

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
-from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -33,7 +32,7 @@ import scipy.optimize
 from numpy.typing import ArrayLike
 
 from ._results import CONVERGED, DIVERGED, NO_DECREASE, optimize_result
-from ._validation import check_callable, check_integer, check_rng, check_step
+from ._validation import check_callable, check_integer, check_real_scalar, check_rng, check_step
 
 __all__ = [
     "sigmoid",
@@ -791,10 +790,8 @@ def train(
     y = _check_y(network, x, y)
     maxiter = check_integer(maxiter, "maxiter")
     step = check_step(step, "step")
-    if isinstance(noise, bool) or not isinstance(noise, Real):
-        raise TypeError(f"noise must be a non-negative real number, got {type(noise).__name__} {noise!r}")
-    noise = float(noise)
-    if not (math.isfinite(noise) and noise >= 0):
+    noise = check_real_scalar(noise, "noise")
+    if noise < 0:
         raise ValueError(f"noise must be a finite non-negative number, got {noise!r}")
     if rng is not None:
         rng = check_rng(rng)
