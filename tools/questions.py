@@ -145,6 +145,25 @@ def _tolerance(kind: str, variant: dict) -> str:
     return f"Accepted within {' or '.join(parts)} of the answer.{units}"
 
 
+def _glued(document: nodes.document, key: str) -> tuple[dict, dict] | None:
+    """The MIME bundle and metadata the page glued under ``key``, or None if it glued nothing there.
+
+    myst-nb documents ``glue()`` and its ``{glue}`` roles and directives, but no API for another
+    extension to read a glued value while the page is parsed (the page's ``.glue.json`` is written
+    only after), and it drops the glued outputs from the notebook it renders. So this is the lookup
+    its own ``{glue}`` directives make (``myst_nb.ext.glue.utils``, myst-nb 1.x), kept in this one
+    function so that a change in myst-nb is mended in one place.
+    """
+    from myst_nb.core.variables import RetrievalError
+    from myst_nb.ext.glue.utils import retrieve_glue_data
+
+    try:
+        glued = retrieve_glue_data(document, key)
+    except RetrievalError:
+        return None
+    return glued.data, glued.metadata
+
+
 class WorkedSolution(SphinxDirective):
     """``{worked-solution}``: the worked solution of the question it sits in."""
 
@@ -164,18 +183,16 @@ class Question(SphinxDirective):
     option_spec = {"title": directives.unchanged}
 
     def run(self):
-        from myst_nb.ext.glue.utils import retrieve_glue_data  # the lookup myst-nb's own {glue} directives use
-
         key = self.arguments[0]
-        try:
-            glued = retrieve_glue_data(self.state.document, key)
-        except Exception as exc:  # RetrievalError: nothing glued under this name on this page
-            raise self.error(f"question {key!r}: nothing is glued under that name on this page ({exc}); "
-                             "glue a mvcalc.quiz question with glue(name, q, display=False)") from exc
-        spec = glued.data.get(MIME)
+        glued = _glued(self.state.document, key)
+        if glued is None:
+            raise self.error(f"question {key!r}: nothing is glued under that name on this page; "
+                             "glue a mvcalc.quiz question with glue(name, q, display=False)")
+        data, metadata = glued
+        spec = data.get(MIME)
         if not isinstance(spec, dict) or "variants" not in spec or "kind" not in spec:
             raise self.error(f"question {key!r}: what is glued under that name is not a mvcalc.quiz question")
-        images = (glued.metadata.get(MIME) or {}).get(IMAGES_KEY, {})
+        images = (metadata.get(MIME) or {}).get(IMAGES_KEY, {})
         kind, variants = spec["kind"], spec["variants"]
 
         count = self.env.temp_data.setdefault("mvq_count", 0) + 1
