@@ -21,6 +21,8 @@ from pathlib import Path
 import yaml
 from jupyter_cache import get_cache
 from jupyter_cache.executors import load_executor
+from myst_nb.core.read import is_myst_markdown_notebook
+from sphinx_external_toc.parsing import parse_toc_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lib_freshness import refresh_cache  # noqa: E402
@@ -30,32 +32,15 @@ READER = {"name": "myst_nb_md", "type": "plugin"}
 
 
 def toc_files(toc: dict) -> list[str]:
-    """Every ``file:`` entry of a jb-book table of contents, in order."""
-    found = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                found.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return found
+    """Every document of a jb-book table of contents, in order (parsed by sphinx-external-toc, as the build does)."""
+    return list(parse_toc_data(toc))
 
 
 def notebook_pages(root: Path = ROOT) -> list[Path]:
-    """The pages of the book that are MyST notebooks (their front matter names a kernel)."""
+    """The pages of the book that myst-nb reads as notebooks (its own test of the front matter)."""
     toc = yaml.safe_load((root / "_toc.yml").read_text())
-    pages = []
-    for name in toc_files(toc):
-        path = root / (name if name.endswith(".md") else name + ".md")
-        text = path.read_text(encoding="utf8")
-        if text.startswith("---") and "kernelspec:" in text.split("\n---", 2)[0]:
-            pages.append(path)
-    return pages
+    paths = [root / (name if name.endswith(".md") else name + ".md") for name in toc_files(toc)]
+    return [path for path in paths if is_myst_markdown_notebook(path.read_text(encoding="utf8"))]
 
 
 def main() -> int:
