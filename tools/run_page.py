@@ -19,20 +19,16 @@ from pathlib import Path
 import jupytext
 import nbclient
 
+from publish_notebooks import glued_outputs
+from questions import MIME
+
 QUESTION = re.compile(r"^(`{3,}|:{3,})\{question\}\s+(\S+)", re.M)
 
 
 def glued_questions(notebook) -> dict[str, dict]:
     """The question specs glued in an executed notebook, by name."""
-    found = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            data = output.get("data", {})
-            spec = next((v for k, v in data.items() if k.endswith("json")), None)
-            if name and isinstance(spec, dict) and "variants" in spec and "kind" in spec:
-                found[name] = spec
-    return found
+    glued = glued_outputs(notebook)
+    return {key: bundle[MIME] for key, bundle in glued.items() if isinstance(bundle.get(MIME), dict)}
 
 
 def run(page: Path) -> list[str]:
