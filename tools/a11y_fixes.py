@@ -1,9 +1,9 @@
 """Accessibility corrections to the pages Jupyter Book 1 emits (checked by tests/test_accessibility.py).
 
-* The theme's sidebar (pydata-sphinx-theme's ``add_collapse_checkboxes``) opens and
-  closes each module's pages with a ``<summary>`` that holds only a chevron icon:
-  a screen reader announces a button with no name (axe: ``summary-name``). Each
-  such summary gets an ``aria-label`` naming the entry it opens.
+* The theme's sidebar opens and closes each module's pages with a ``<summary>`` that
+  holds only a chevron icon: a screen reader announces a button with no name (axe:
+  ``summary-name``). Once the build has written the pages, each such summary gets an
+  ``aria-label`` naming the entry it opens (no theme option or template block names it).
 * docutils writes the bibliography as ``<div role="list">`` of ``<div
   role="doc-biblioentry">``: that role is deprecated (DPUB-ARIA 1.1) and is not a
   list item, so the list has no items (axe: ``aria-required-children``). The
@@ -14,35 +14,35 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
+# an entry of the theme's sidebar that opens a list of pages: its link, then a summary with no name
+TOGGLE = re.compile(r'(<li class="[^"]*\bhas-children\b[^"]*">\s*<a [^>]*>((?:(?!</a>).)*)</a>\s*<details[^>]*>\s*'
+                    r'<summary)>', re.DOTALL)
 STATIC = Path(__file__).resolve().parent.parent / "book" / "_static"
 CSS = "a11y.css"
 
 
-def _label_sidebar_toggles(soup) -> None:
-    """Name every sidebar ``<summary>`` whose only content is the chevron icon."""
-    for summary in soup.select("li.has-children > details > summary"):
-        if summary.get_text(strip=True) or summary.get("aria-label"):
-            continue
-        link = summary.find_parent("li").find("a", recursive=False)
-        title = link.get_text(" ", strip=True) if link else ""
-        summary["aria-label"] = f"Show or hide the pages in {title}" if title else "Show or hide these pages"
+def label_sidebar_toggles(text: str) -> str:
+    """A built page with every sidebar ``<summary>`` that holds only the chevron named after its entry."""
+    def label(match: re.Match) -> str:
+        title = " ".join(html.unescape(re.sub(r"<[^>]+>", "", match.group(2))).split())
+        name = f"Show or hide the pages in {title}" if title else "Show or hide these pages"
+        return f'{match.group(1)} aria-label="{html.escape(name)}">'
+
+    return TOGGLE.sub(label, text)
 
 
-def _wrap_toctree(app, pagename, templatename, context, doctree) -> None:
-    generate = context.get("generate_toctree_html")
-    if generate is None or getattr(generate, "_a11y", False):
+def _label_built_pages(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
         return
-
-    def generate_toctree_html(kind, *args, **kwargs):
-        soup = generate(kind, *args, **kwargs)
-        if kind == "sidebar" and hasattr(soup, "select"):
-            _label_sidebar_toggles(soup)
-        return soup
-
-    generate_toctree_html._a11y = True
-    context["generate_toctree_html"] = generate_toctree_html
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf8")
+        labelled = label_sidebar_toggles(text)
+        if labelled != text:
+            page.write_text(labelled, encoding="utf8")
 
 
 def _fix_bibliography_roles(app, pagename, templatename, context, doctree) -> None:
@@ -59,7 +59,6 @@ def _add_static(app, config) -> None:
 def setup(app):
     app.connect("config-inited", _add_static)
     app.add_css_file(CSS)
-    # after the theme (priority 500), which puts generate_toctree_html in the context
-    app.connect("html-page-context", _wrap_toctree, priority=600)
+    app.connect("build-finished", _label_built_pages)
     app.connect("html-page-context", _fix_bibliography_roles)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
