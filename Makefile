@@ -66,8 +66,8 @@ lib: $(STAMP)
 
 # The linter and the formatter, as configured in pyproject.toml.
 lint: $(STAMP)
-	$(BIN)/ruff check lib tests benchmarks
-	$(BIN)/ruff format --check lib tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Unit tests, property tests, doctests and the checks of the pipeline itself.
 unit: $(STAMP) mathjax lint

@@ -23,31 +23,25 @@ SIDEBAR = """<ul class="nav bd-sidenav">
 
 
 def test_sidebar_toggles_get_the_name_of_their_entry():
-    soup = BeautifulSoup(SIDEBAR, "html.parser")
-    a11y_fixes._label_sidebar_toggles(soup)
+    soup = BeautifulSoup(a11y_fixes.label_sidebar_toggles(SIDEBAR), "html.parser")
     first, second = soup.select("summary")
     assert first["aria-label"] == "Show or hide the pages in 1. What Is Calculus?"
     assert "aria-label" not in second.attrs, "a summary with visible text keeps its own name"
+    again = a11y_fixes.label_sidebar_toggles(a11y_fixes.label_sidebar_toggles(SIDEBAR))
+    assert again.count("aria-label") == 1, "a labelled summary is not labelled twice"
 
 
-def test_the_theme_function_is_wrapped_once_and_only_for_the_sidebar():
-    calls = []
-
-    def generate(kind, *args, **kwargs):
-        calls.append(kind)
-        return BeautifulSoup(SIDEBAR, "html.parser")
-
-    context = {"generate_toctree_html": generate}
-    a11y_fixes._wrap_toctree(None, "p", "page.html", context, None)
-    wrapped = context["generate_toctree_html"]
-    a11y_fixes._wrap_toctree(None, "p", "page.html", context, None)
-    assert context["generate_toctree_html"] is wrapped, "not wrapped twice"
-    assert wrapped("sidebar", startdepth=1).select_one("summary")["aria-label"].endswith("What Is Calculus?")
-    assert "aria-label" not in wrapped("raw").select_one("summary").attrs
-    assert calls == ["sidebar", "raw"]
-    context = {}
-    a11y_fixes._wrap_toctree(None, "p", "page.html", context, None)
-    assert context == {}, "pages without the theme's function are left alone"
+def test_the_written_pages_are_labelled_and_other_builders_are_left_alone(tmp_path):
+    page = tmp_path / "book" / "m1" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(f"<html><body>{SIDEBAR}</body></html>", encoding="utf8")
+    plain = tmp_path / "plain.html"
+    plain.write_text("<p>no sidebar</p>", encoding="utf8")
+    a11y_fixes._label_built_pages(SimpleNamespace(builder=SimpleNamespace(format="latex"), outdir=tmp_path), None)
+    assert "aria-label" not in page.read_text(encoding="utf8")
+    a11y_fixes._label_built_pages(SimpleNamespace(builder=SimpleNamespace(format="html"), outdir=tmp_path), None)
+    assert 'aria-label="Show or hide the pages in 1. What Is Calculus?"' in page.read_text(encoding="utf8")
+    assert plain.read_text(encoding="utf8") == "<p>no sidebar</p>"
 
 
 def test_bibliography_entries_become_list_items():

@@ -51,8 +51,11 @@ def problems(text: str) -> list[str]:
             continue  # it defines DOCUMENTATION_OPTIONS, which the inline scripts after it use
         elif not re.search(r"(?:^|\s)(?:async|defer)\b", attributes):
             found.append(f"blocking script {attributes.strip()}")
-    found += [f"icon without aria-hidden: {tag}" for tag in re.findall(r"<i class=\"[^\"]*\bfa[\w-]*[^>]*>", text)
-              if "aria-hidden" not in tag]
+    found += [
+        f"icon without aria-hidden: {tag}"
+        for tag in re.findall(r"<i class=\"[^\"]*\bfa[\w-]*[^>]*>", text)
+        if "aria-hidden" not in tag
+    ]
     return found
 
 
@@ -64,7 +67,8 @@ def test_theme_head_is_corrected():
     assert fixed.count("THEBE_JS_URL") == 1
     assert '<script defer src="../searchindex.js"></script>' in fixed
     assert '<script src="../_static/documentation_options.js?v=9eb3"></script>' in fixed, (
-        "DOCUMENTATION_OPTIONS is defined before the inline scripts that use it")
+        "DOCUMENTATION_OPTIONS is defined before the inline scripts that use it"
+    )
     assert '<script async="async" src="../_static/sphinx-thebe.js?v=c100"></script>' in fixed
     assert 'data-cfasync="false">document' in fixed, "an inline script stays as it was"
     assert '<img loading="lazy" decoding="async" src="a.png"' in fixed

@@ -19,14 +19,18 @@ import re
 from pathlib import Path
 
 # an entry of the theme's sidebar that opens a list of pages: its link, then a summary with no name
-TOGGLE = re.compile(r'(<li class="[^"]*\bhas-children\b[^"]*">\s*<a [^>]*>((?:(?!</a>).)*)</a>\s*<details[^>]*>\s*'
-                    r'<summary)>', re.DOTALL)
+TOGGLE = re.compile(
+    r'(<li class="[^"]*\bhas-children\b[^"]*">\s*<a [^>]*>((?:(?!</a>).)*)</a>\s*<details[^>]*>\s*'
+    r"<summary)>",
+    re.DOTALL,
+)
 STATIC = Path(__file__).resolve().parent.parent / "book" / "_static"
 CSS = "a11y.css"
 
 
 def label_sidebar_toggles(text: str) -> str:
     """A built page with every sidebar ``<summary>`` that holds only the chevron named after its entry."""
+
     def label(match: re.Match) -> str:
         title = " ".join(html.unescape(re.sub(r"<[^>]+>", "", match.group(2))).split())
         name = f"Show or hide the pages in {title}" if title else "Show or hide these pages"

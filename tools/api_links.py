@@ -78,8 +78,11 @@ def book_pages(root: Path) -> list[Page]:
                 text = source.read_text(encoding="utf8") if source.is_file() else ""
                 title = re.search(r"^# (.+)$", text, flags=re.M)
                 label = re.search(r"^\(([\w-]+)\)=\s*\n# ", text, flags=re.M)
-                pages.append(Page(docname, label.group(1) if label else None,
-                                  _plain(title.group(1)) if title else docname, module))
+                pages.append(
+                    Page(
+                        docname, label.group(1) if label else None, _plain(title.group(1)) if title else docname, module
+                    )
+                )
             add(entry.get("sections"), module)
             add(entry.get("chapters"), module)
 
@@ -112,8 +115,7 @@ def resolve(line: str, pages: list[Page]) -> Page:
         if len(titled) > 1:  # "Summary": the module number says which
             titled = [page for page in titled if page.module == number] if number else []
             if len(titled) != 1:
-                raise IntroducedInError(f"several pages are titled {title!r}: say which module "
-                                        f"(in {line.strip()!r})")
+                raise IntroducedInError(f"several pages are titled {title!r}: say which module (in {line.strip()!r})")
         named[titled[0].docname] = titled[0]
     by_path = {page.docname + ".md": page for page in pages}
     for path in (m.group("path") for m in _PATH.finditer(text)):
@@ -123,8 +125,9 @@ def resolve(line: str, pages: list[Page]) -> Page:
     if not named:
         raise IntroducedInError(f"names no page: write the page's title as *Title* (in {line.strip()!r})")
     if len(named) > 1:
-        raise IntroducedInError(f"names {len(named)} pages, {sorted(named)}; name the one that "
-                                f"introduces it (in {line.strip()!r})")
+        raise IntroducedInError(
+            f"names {len(named)} pages, {sorted(named)}; name the one that introduces it (in {line.strip()!r})"
+        )
     page = next(iter(named.values()))
     if number is not None and number != page.module:
         where = f"Module {page.module}" if page.module else "no module"
@@ -151,12 +154,21 @@ def _process_docstring(app, what, name, obj, options, lines) -> None:
     found = [i for i, line in enumerate(lines) if INTRODUCED.match(line)]
     if not found:
         if what in _NEEDS_LINK:
-            logger.warning("[api_links] %s: the docstring has no 'Introduced in: Module N, *Page Title*.' line",
-                           name, type="api_links", location=obj_location(obj))
+            logger.warning(
+                "[api_links] %s: the docstring has no 'Introduced in: Module N, *Page Title*.' line",
+                name,
+                type="api_links",
+                location=obj_location(obj),
+            )
         return
     if len(found) > 1:
-        logger.warning("[api_links] %s: %d 'Introduced in' lines, expected one", name, len(found),
-                       type="api_links", location=obj_location(obj))
+        logger.warning(
+            "[api_links] %s: %d 'Introduced in' lines, expected one",
+            name,
+            len(found),
+            type="api_links",
+            location=obj_location(obj),
+        )
     line = lines[found[0]]
     try:
         page = resolve(line, _pages(app))

@@ -36,8 +36,18 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 ROOT = Path(__file__).resolve().parent.parent
 
 #: The distributions whose versions the status page lists, in this order.
-KEY_PACKAGES = ("numpy", "scipy", "sympy", "matplotlib", "jupyter-book", "sphinx", "myst-nb",
-                "sphinx-book-theme", "jupyter-cache", "nbval")
+KEY_PACKAGES = (
+    "numpy",
+    "scipy",
+    "sympy",
+    "matplotlib",
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "sphinx-book-theme",
+    "jupyter-cache",
+    "nbval",
+)
 
 
 def library_version(root: Path = ROOT) -> str:
@@ -45,15 +55,16 @@ def library_version(root: Path = ROOT) -> str:
     source = (Path(root) / "lib" / "mvcalc" / "__init__.py").read_text()
     match = re.search(r'^__version__\s*=\s*"([^"]+)"', source, flags=re.M)
     if match is None:
-        raise ValueError(f"no __version__ = \"...\" line in {root}/lib/mvcalc/__init__.py")
+        raise ValueError(f'no __version__ = "..." line in {root}/lib/mvcalc/__init__.py')
     return match.group(1)
 
 
 def commit(root: Path = ROOT) -> str:
     """The full hash of the commit checked out in ``root``, or ``"unknown"``."""
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                             text=True, timeout=10, check=True).stdout.strip()
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         out = ""
     if re.fullmatch(r"[0-9a-f]{40}", out):
@@ -75,12 +86,16 @@ def build_date() -> str:
     return when.date().isoformat()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def build_facts(root: Path = ROOT) -> dict[str, str]:
     """Version, commit (full and short) and date of this build."""
     sha = commit(root)
-    return {"version": library_version(root), "commit": sha,
-            "short_commit": sha[:7] if sha != "unknown" else sha, "date": build_date()}
+    return {
+        "version": library_version(root),
+        "commit": sha,
+        "short_commit": sha[:7] if sha != "unknown" else sha,
+        "date": build_date(),
+    }
 
 
 def package_versions() -> list[tuple[str, str]]:
@@ -121,16 +136,18 @@ class BuildInfo(Directive):
         facts = build_facts()
         env = self.state.document.settings.env
         env.note_dependency(str(ROOT / "lib" / "mvcalc" / "__init__.py"))
-        rows = [("book and mvcalc version", facts["version"]), ("commit", facts["commit"]),
-                ("build date (UTC)", facts["date"])]
+        rows = [
+            ("book and mvcalc version", facts["version"]),
+            ("commit", facts["commit"]),
+            ("build date (UTC)", facts["date"]),
+        ]
         rows += package_versions()
         return [_table(rows, ("what", "version"))]
 
 
 def _footer(app, config) -> None:
     facts = build_facts()
-    text = (f'Version {facts["version"]}, commit <code>{facts["short_commit"]}</code>, '
-            f'built {facts["date"]}.')
+    text = f"Version {facts['version']}, commit <code>{facts['short_commit']}</code>, built {facts['date']}."
     options = dict(config.html_theme_options or {})
     extra = options.get("extra_footer", "")
     options["extra_footer"] = f'<p class="build-info">{text}</p>' + (extra or "")

@@ -68,8 +68,10 @@ def single_page(root: Path) -> Path:
 def build_singlehtml(root: Path) -> Path:
     """Run Jupyter Book's ``singlehtml`` builder (outputs come from the execution cache)."""
     jb = Path(sys.executable).with_name("jupyter-book")
-    subprocess.run([str(jb), "build", str(root), "--builder", "singlehtml",
-                    "--warningiserror", "--nitpick", "--keep-going"], check=True)
+    subprocess.run(
+        [str(jb), "build", str(root), "--builder", "singlehtml", "--warningiserror", "--nitpick", "--keep-going"],
+        check=True,
+    )
     out = single_page(root)
     if not out.is_file():
         raise FileNotFoundError(f"the singlehtml build wrote no {out}")
@@ -92,18 +94,27 @@ def print_pdf(single_page_source: Path, pdf: Path, chromium: str, timeout_s: flo
     index = site / "print.html"
     index.write_text(single_page_source.read_text(encoding="utf-8"), encoding="utf-8")
     with serve(site) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         page = browser.new_page(color_scheme="light")
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith((url, "data:", "blob:"))
-                   else r.abort())
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith((url, "data:", "blob:")) else r.abort())
         page.goto(f"{url}/{index.relative_to(site).as_posix()}", wait_until="load", timeout=timeout_s * 1000)
         page.add_style_tag(content=PRINT_CSS)
         page.emulate_media(media="print")
         # the MathJax fonts, all of them, before printing (a browser fetches a font when it first draws it)
-        page.evaluate("() => Promise.all(Array.from(document.fonts).filter(f => f.family.startsWith('MJX'))"
-                      ".map(f => f.load().catch(() => null))).then(() => document.fonts.ready).then(() => true)")
+        page.evaluate(
+            "() => Promise.all(Array.from(document.fonts).filter(f => f.family.startsWith('MJX'))"
+            ".map(f => f.load().catch(() => null))).then(() => document.fonts.ready).then(() => true)"
+        )
         facts = page.evaluate("""() => ({
             formulas: document.querySelectorAll('mjx-container').length,
             untypeset: document.querySelectorAll('.math').length - document.querySelectorAll('.math > mjx-container').length,
@@ -111,11 +122,18 @@ def print_pdf(single_page_source: Path, pdf: Path, chromium: str, timeout_s: flo
             errors: document.querySelectorAll('mjx-merror').length,
             images: document.querySelectorAll('article img, .bd-article img').length,
         })""")
-        page.pdf(path=str(pdf), format="A4", print_background=True, outline=True, tagged=True,
-                 display_header_footer=True, header_template="<span></span>",
-                 footer_template='<div style="font-size:8px;width:100%;text-align:center;">'
-                                 '<span class="pageNumber"></span></div>',
-                 margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+        page.pdf(
+            path=str(pdf),
+            format="A4",
+            print_background=True,
+            outline=True,
+            tagged=True,
+            display_header_footer=True,
+            header_template="<span></span>",
+            footer_template='<div style="font-size:8px;width:100%;text-align:center;">'
+            '<span class="pageNumber"></span></div>',
+            margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+        )
         browser.close()
     return facts
 
@@ -138,12 +156,16 @@ def main(argv=None) -> int:
     pdf = args.root / "_build" / "html" / PDF_NAME
     facts = print_pdf(index, pdf, chromium)
     if facts["errors"] or facts["untypeset"]:
-        sys.exit(f"book_pdf: {facts['errors']} MathJax errors and {facts['untypeset']} formulas not typeset"
-                 " in the single-page book")
+        sys.exit(
+            f"book_pdf: {facts['errors']} MathJax errors and {facts['untypeset']} formulas not typeset"
+            " in the single-page book"
+        )
     if facts["fonts_failed"]:
         sys.exit(f"book_pdf: fonts that did not load: {facts['fonts_failed']}")
-    print(f"book_pdf: wrote {pdf.relative_to(args.root)} ({pdf.stat().st_size / 1e6:.1f} MB, "
-          f"{facts['formulas']} formulas, {facts['images']} images) in {time.perf_counter() - start:.0f} s")
+    print(
+        f"book_pdf: wrote {pdf.relative_to(args.root)} ({pdf.stat().st_size / 1e6:.1f} MB, "
+        f"{facts['formulas']} formulas, {facts['images']} images) in {time.perf_counter() - start:.0f} s"
+    )
     return 0
 
 

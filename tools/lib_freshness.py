@@ -91,8 +91,8 @@ def _doctree_read(app, doctree) -> None:
     """Give the page's executed-notebook copy the outputs the page was rendered with."""
     if app.config.nb_execution_mode != "cache":
         return
-    from jupyter_cache import get_cache
     import nbformat
+    from jupyter_cache import get_cache
 
     parts = app.env.docname.split("/")
     copy = Path(app.outdir).parent.joinpath("jupyter_execute", *parts[:-1], parts[-1] + ".ipynb")

@@ -39,10 +39,19 @@ Anything the converter does not know is left as it is and reported with ``warn``
 from __future__ import annotations
 
 import re
-from typing import Mapping, Protocol
+from collections.abc import Mapping
+from typing import Protocol
 
-__all__ = ["convert", "figure_caption", "expand_macros", "format_glue_text", "Resolver", "KNOWN_ROLES", "KNOWN_DIRECTIVES",
-           "MYST_SYNTAX"]
+__all__ = [
+    "convert",
+    "figure_caption",
+    "expand_macros",
+    "format_glue_text",
+    "Resolver",
+    "KNOWN_ROLES",
+    "KNOWN_DIRECTIVES",
+    "MYST_SYNTAX",
+]
 
 
 class Resolver(Protocol):
@@ -57,14 +66,57 @@ CITE_ROLES = {"cite", "cite:p", "cite:t", "cite:ps", "cite:ts", "cite:alp", "cit
 GLUE_ROLES = {"glue", "glue:", "glue:any", "glue:text", "glue:md"}
 KNOWN_ROLES = LINK_ROLES | CITE_ROLES | GLUE_ROLES | {"index", "math"}
 
-ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error",
-               "seealso", "admonition"}
-PROOF_KINDS = {"algorithm", "axiom", "conjecture", "corollary", "criterion", "definition", "example",
-               "lemma", "observation", "property", "proposition", "remark", "theorem", "assumption"}
-KNOWN_DIRECTIVES = ({"exercise", "solution", "solution-start", "solution-end", "prf:proof", "math", "index",
-                     "bibliography", "table", "figure", "glue:md", "glue:figure", "dropdown", "question",
-                     "worked-solution", "question-progress"}
-                    | ADMONITIONS | {f"prf:{kind}" for kind in PROOF_KINDS})
+ADMONITIONS = {
+    "note",
+    "tip",
+    "hint",
+    "important",
+    "warning",
+    "caution",
+    "attention",
+    "danger",
+    "error",
+    "seealso",
+    "admonition",
+}
+PROOF_KINDS = {
+    "algorithm",
+    "axiom",
+    "conjecture",
+    "corollary",
+    "criterion",
+    "definition",
+    "example",
+    "lemma",
+    "observation",
+    "property",
+    "proposition",
+    "remark",
+    "theorem",
+    "assumption",
+}
+KNOWN_DIRECTIVES = (
+    {
+        "exercise",
+        "solution",
+        "solution-start",
+        "solution-end",
+        "prf:proof",
+        "math",
+        "index",
+        "bibliography",
+        "table",
+        "figure",
+        "glue:md",
+        "glue:figure",
+        "dropdown",
+        "question",
+        "worked-solution",
+        "question-progress",
+    }
+    | ADMONITIONS
+    | {f"prf:{kind}" for kind in PROOF_KINDS}
+)
 
 #: Where a question's answer starts: ``publish_notebooks`` puts what follows in a collapsed cell of its own.
 ANSWER_CELL = "<!-- mvcalc: answer cell -->"
@@ -72,8 +124,9 @@ QUESTION_MIME = "application/vnd.mvcalc.question+json"  # mvcalc.quiz.MIME_TYPE
 _TYPE_WHAT = {"formula": "a formula", "numeric": "a number", "matrix": "a vector or matrix in square brackets"}
 
 #: MyST syntax that must not survive in a published cell: a role, a directive fence, a target.
-MYST_SYNTAX = re.compile(r"\{[A-Za-z][\w:+-]*\}`|^[ \t]*(?:`{3,}|~{3,}|:{3,})[ \t]*\{|^\([^)\s]+\)=[ \t]*$",
-                         re.MULTILINE)
+MYST_SYNTAX = re.compile(
+    r"\{[A-Za-z][\w:+-]*\}`|^[ \t]*(?:`{3,}|~{3,}|:{3,})[ \t]*\{|^\([^)\s]+\)=[ \t]*$", re.MULTILINE
+)
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*)$")
 _DIRECTIVE = re.compile(r"^\s*\{(?P<name>[A-Za-z][\w:+-]*)\}\s*(?P<argument>.*?)\s*$")
@@ -91,6 +144,7 @@ _EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 
 # --- math ------------------------------------------------------------------------------
 
+
 def _argument(tex: str, i: int) -> tuple[str, int]:
     """One macro argument of ``tex`` at ``i``: a braced group (without its braces) or one token."""
     while i < len(tex) and tex[i] in " \t\n":
@@ -105,7 +159,7 @@ def _argument(tex: str, i: int) -> tuple[str, int]:
                 continue
             depth += {"{": 1, "}": -1}.get(tex[j], 0)
             if depth == 0:
-                return tex[i + 1:j], j + 1
+                return tex[i + 1 : j], j + 1
             j += 1
         raise ValueError("unbalanced braces in a macro argument")
     if tex[i] == "\\":
@@ -142,7 +196,7 @@ def expand_macros(tex: str, macros: Mapping[str, tuple[str, int]]) -> str:
                 body = body.replace(f"#{n}", arg)
             if count == 0 and end < len(tex) and tex[end].isalpha() and body[-1:].isalpha():
                 body += " "  # \R x stays two tokens
-            out.append(tex[pos:m.start()] + body)
+            out.append(tex[pos : m.start()] + body)
             pos, changed = end, True
         tex = "".join(out) + tex[pos:]
         if not changed:
@@ -159,6 +213,7 @@ def _flat(tex: str) -> str:
 
 # --- glue --------------------------------------------------------------------------------
 
+
 def format_glue_text(plain: str, spec: str) -> str:
     """A glued ``text/plain`` value formatted by ``{glue:text}`key:spec```, as myst-nb does it."""
     from myst_nb.core.variables import format_plain_text
@@ -167,6 +222,7 @@ def format_glue_text(plain: str, spec: str) -> str:
 
 
 # --- the converter -------------------------------------------------------------------------
+
 
 class _Converter:
     def __init__(self, resolver):
@@ -287,19 +343,19 @@ class _Converter:
                 char, length = fence["fence"][0], len(fence["fence"])
                 closing = re.compile(rf"^[ \t]*{re.escape(char)}{{{length},}}[ \t]*$")
                 end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), len(lines))
-                body = lines[i + 1:end]
+                body = lines[i + 1 : end]
                 directive = _DIRECTIVE.match(fence["info"])
                 if directive is None and char == ":":
                     plain.append(line)  # ::: without a directive is text
                     i += 1
                     continue
                 flush()
-                block = "\n".join(lines[i:end + 1])
+                block = "\n".join(lines[i : end + 1])
                 if directive is None:
                     out.append(block)  # a code block: as it is
                 else:
                     indent = fence["indent"]
-                    body = [b[len(indent):] if b.startswith(indent) else b.lstrip() for b in body]
+                    body = [b[len(indent) :] if b.startswith(indent) else b.lstrip() for b in body]
                     result = self.directive(directive["name"], directive["argument"], body, block)
                     out.append("\n".join(indent + r if r else r for r in result.split("\n")))
                 i = end + 1
@@ -321,7 +377,7 @@ class _Converter:
             end = next((j for j in range(1, len(lines)) if lines[j].strip() == "---"), None)
             if end is not None:
                 options = {str(k): str(v) for k, v in (yaml.safe_load("\n".join(lines[1:end])) or {}).items()}
-                lines = lines[end + 1:]
+                lines = lines[end + 1 :]
         else:
             while lines and _OPTION.match(lines[0]):
                 m = _OPTION.match(lines[0])
@@ -336,8 +392,7 @@ class _Converter:
             title = self.number("prf:ref", options.get("label"), name[4:].title())
             return self.boxed(title, argument, content)
         if name == "prf:proof":
-            return self.quote(f"*Proof.* {self.convert(content)}".rstrip() + " ∎"
-                              if content.strip() else "*Proof.* ∎")
+            return self.quote(f"*Proof.* {self.convert(content)}".rstrip() + " ∎" if content.strip() else "*Proof.* ∎")
         if name in {"solution", "solution-start"}:
             exercise = self.number("ref", argument, "the exercise") if argument else "the exercise"
             heading = f"**Solution to {exercise}**"
@@ -441,7 +496,7 @@ class _Converter:
                 char, length = fence["fence"][0], len(fence["fence"])
                 closing = re.compile(rf"^[ \t]*{re.escape(char)}{{{length},}}[ \t]*$")
                 end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), len(lines))
-                text = "\n".join(lines[i + 1:end]).strip("\n")
+                text = "\n".join(lines[i + 1 : end]).strip("\n")
                 (hints if directive["name"] == "hint" else solutions).append(text)
                 i = end + 1
                 continue
@@ -466,6 +521,7 @@ class _Converter:
 
     def quote(self, markdown: str) -> str:
         """A blockquote, with every formula on one line so that no ``>`` lands inside one."""
+
         def one_line(m: re.Match) -> str:
             if m.group("d"):
                 return f"$${_flat(m.group('dt'))}$$"
@@ -503,7 +559,8 @@ class _Converter:
 _MATH_ONLY = re.compile(
     r"(?P<c>(?P<ticks>`+)(?:(?!(?P=ticks)).|\n)+?(?P=ticks)(?!`))"
     r"|(?P<d>\$\$(?P<dt>(?:[^$\\]|\\[\s\S])+?)\$\$)"
-    r"|(?P<i>(?<![\\$])\$(?=[^\s$])(?P<it>(?:[^$\\\n]|\\[\s\S]|\n(?![ \t]*\n))+?)(?<![\s\\])\$(?!\$))")
+    r"|(?P<i>(?<![\\$])\$(?=[^\s$])(?P<it>(?:[^$\\\n]|\\[\s\S]|\n(?![ \t]*\n))+?)(?<![\s\\])\$(?!\$))"
+)
 
 
 def _text(value) -> str:
@@ -540,4 +597,3 @@ def macros_from_mathjax(config: Mapping) -> dict[str, tuple[str, int]]:
         else:
             raise ValueError(f"unsupported MathJax macro {name!r}: {value!r}")
     return result
-

@@ -28,17 +28,47 @@ logger = logging.getLogger(__name__)
 
 MAX_LENGTH = 160
 
-GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
-         "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
-         "Upsilon Phi Psi Omega").split()
+GREEK = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+    "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
+    "Upsilon Phi Psi Omega"
+).split()
 GREEK_LETTERS = "αβγδεεζηθϑικλμνξπρστυφφχψωΓΔΘΛΞΠΣΥΦΨΩ"
 SYMBOLS = {
     **dict(zip(GREEK, GREEK_LETTERS)),
-    "R": "ℝ", "top": "ᵀ", "T": "ᵀ", "nabla": "∇", "partial": "∂", "to": "→", "rightarrow": "→",
-    "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "approx": "≈",
-    "times": "×", "cdot": "·", "infty": "∞", "pm": "±", "in": "∈", "ldots": "…", "dots": "…",
-    "sin": "sin", "cos": "cos", "tan": "tan", "exp": "exp", "log": "log", "ln": "ln",
-    "tanh": "tanh", "max": "max", "min": "min", "dd": "d", "quad": " ", "qquad": " ",
+    "R": "ℝ",
+    "top": "ᵀ",
+    "T": "ᵀ",
+    "nabla": "∇",
+    "partial": "∂",
+    "to": "→",
+    "rightarrow": "→",
+    "le": "≤",
+    "leq": "≤",
+    "ge": "≥",
+    "geq": "≥",
+    "ne": "≠",
+    "neq": "≠",
+    "approx": "≈",
+    "times": "×",
+    "cdot": "·",
+    "infty": "∞",
+    "pm": "±",
+    "in": "∈",
+    "ldots": "…",
+    "dots": "…",
+    "sin": "sin",
+    "cos": "cos",
+    "tan": "tan",
+    "exp": "exp",
+    "log": "log",
+    "ln": "ln",
+    "tanh": "tanh",
+    "max": "max",
+    "min": "min",
+    "dd": "d",
+    "quad": " ",
+    "qquad": " ",
 }
 SUPERSCRIPT = str.maketrans("0123456789+-niTx", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ⁿⁱᵀˣ")
 SUBSCRIPT = str.maketrans("0123456789+-ijknx", "₀₁₂₃₄₅₆₇₈₉₊₋ᵢⱼₖₙₓ")
@@ -57,7 +87,7 @@ def _symbol(match: re.Match) -> str:
         return match.group(0)
     if name in RELATIONS:
         return f" {SYMBOLS[name]} "
-    following = match.string[match.end():match.end() + 1]
+    following = match.string[match.end() : match.end() + 1]
     return SYMBOLS[name] + (" " if name in FUNCTIONS and (following.isalnum() or following == "\\") else "")
 
 
@@ -94,8 +124,7 @@ def text_of(node: nodes.Node, problems: list[str]) -> str:
             problems.append(node.astext())
             return node.astext()
         return plain
-    if isinstance(node, (nodes.footnote_reference, nodes.raw, nodes.comment, nodes.system_message,
-                         nodes.image)):
+    if isinstance(node, (nodes.footnote_reference, nodes.raw, nodes.comment, nodes.system_message, nodes.image)):
         return ""
     if isinstance(node, nodes.Text):
         return str(node)
@@ -155,22 +184,34 @@ def page_description(app, pagename: str, doctree: nodes.document) -> str | None:
     if given:
         text = re.sub(r"\s+", " ", str(given)).strip()
         if len(text) > MAX_LENGTH:
-            logger.warning(f"the front-matter description is {len(text)} characters, more than {MAX_LENGTH}",
-                           location=pagename, type="page_meta", subtype="description")
+            logger.warning(
+                f"the front-matter description is {len(text)} characters, more than {MAX_LENGTH}",
+                location=pagename,
+                type="page_meta",
+                subtype="description",
+            )
         return text
     paragraph, where = _lead_paragraph(doctree)
     if paragraph is None:
-        logger.warning("no description for the page: it has no Overview and no text under its title; "
-                       "add `description:` to its front matter", location=pagename,
-                       type="page_meta", subtype="description")
+        logger.warning(
+            "no description for the page: it has no Overview and no text under its title; "
+            "add `description:` to its front matter",
+            location=pagename,
+            type="page_meta",
+            subtype="description",
+        )
         return None
     problems: list[str] = []
     description = first_sentences(clean(text_of(paragraph, problems)))
     problems = [tex for tex in problems if tex in description]  # math in the sentences kept
     if problems:
-        logger.warning(f"the description taken from {where} has math that plain text cannot spell out "
-                       f"({', '.join(problems)}); add `description:` to the page's front matter",
-                       location=pagename, type="page_meta", subtype="description")
+        logger.warning(
+            f"the description taken from {where} has math that plain text cannot spell out "
+            f"({', '.join(problems)}); add `description:` to the page's front matter",
+            location=pagename,
+            type="page_meta",
+            subtype="description",
+        )
     return description
 
 

@@ -60,9 +60,9 @@ PACKAGES = ["base", "ams", "newcommand", "configmacros", "boldsymbol", "cancel",
 FORMULA = re.compile(
     r'(?P<open><(?P<tag>span|div) class="math notranslate nohighlight"[^>]*>)'
     r'(?P<eqno>\s*<span class="eqno">(?:(?!</span>).)*</span>)?'
-    r'\s*(?:\\[(\[](?P<tex>(?:(?!</(?:span|div)>).)*?)\\[)\]]'
-    r'|(?P<env>\\begin\{(?P<name>[^}]+)\}(?:(?!</div>).)*?\\end\{(?P=name)\}))\s*'
-    r'(?P<close></(?P=tag)>)',
+    r"\s*(?:\\[(\[](?P<tex>(?:(?!</(?:span|div)>).)*?)\\[)\]]"
+    r"|(?P<env>\\begin\{(?P<name>[^}]+)\}(?:(?!</div>).)*?\\end\{(?P=name)\}))\s*"
+    r"(?P<close></(?P=tag)>)",
     re.DOTALL,
 )
 OPENING = re.compile(r'<(?:span|div) class="math notranslate nohighlight"')
@@ -81,11 +81,13 @@ def _check_node() -> str:
         raise ExtensionError(
             "prerender_math: Node.js (18 or later) is needed to typeset the book's formulas, and "
             "no `node` is on the PATH. Install it (Debian/Ubuntu: `apt install nodejs npm`) and run "
-            "`npm ci --prefix tools/mathjax` (make book does this).")
+            "`npm ci --prefix tools/mathjax` (make book does this)."
+        )
     if not FONTS.is_dir():
         raise ExtensionError(
             "prerender_math: MathJax is not installed for the build. Run `npm ci --prefix tools/mathjax` "
-            f"(make book does this); {FONTS} is missing.")
+            f"(make book does this); {FONTS} is missing."
+        )
     return node
 
 
@@ -95,10 +97,10 @@ def typeset(pages: list[list[dict]], tex_config: dict, *, assistive: bool) -> li
     Returns one ``{"html": [...], "css": str, "errors": [...]}`` per page, in order.
     """
     node = _check_node()
-    request = {"tex": tex_config, "packages": PACKAGES, "assistive": assistive,
-               "fontURL": FONT_URL, "pages": pages}
-    done = subprocess.run([node, str(SCRIPT)], input=json.dumps(request), capture_output=True,
-                          text=True, encoding="utf-8", check=False)
+    request = {"tex": tex_config, "packages": PACKAGES, "assistive": assistive, "fontURL": FONT_URL, "pages": pages}
+    done = subprocess.run(
+        [node, str(SCRIPT)], input=json.dumps(request), capture_output=True, text=True, encoding="utf-8", check=False
+    )
     if done.returncode != 0:
         raise ExtensionError(f"prerender_math: MathJax in Node.js failed:\n{done.stderr.strip()}")
     result = json.loads(done.stdout)["pages"]
@@ -124,7 +126,7 @@ def _rewrite(text: str, matches: list[re.Match], typeset_page: dict, fonts: str)
         if match["tag"] == "div":
             # a wide display formula scrolls sideways: it must take the keyboard focus to scroll
             markup = markup.replace("<mjx-container ", '<mjx-container tabindex="0" ', 1)
-        pieces.append(text[last:match.start()])
+        pieces.append(text[last : match.start()])
         pieces.append(match["open"] + (match["eqno"] or "") + markup + match["close"])
         last = match.end()
     pieces.append(text[last:])
@@ -151,22 +153,31 @@ def prerender(outdir: Path, files: list[Path], tex_config: dict, *, assistive: b
         matches = _formulas(text)
         unread = len(OPENING.findall(text)) - len(matches)
         if unread:
-            logger.warning(f"{unread} formulas written in a form prerender_math does not know; "
-                           "they would show as raw TeX", location=str(path.relative_to(outdir)),
-                           type="prerender_math")
+            logger.warning(
+                f"{unread} formulas written in a form prerender_math does not know; they would show as raw TeX",
+                location=str(path.relative_to(outdir)),
+                type="prerender_math",
+            )
         if matches:
             todo.append((path, text, matches))
     if not todo:
         return 0
-    pages = [[{"tex": html.unescape(m["tex"] if m["tex"] is not None else m["env"]),
-               "display": m["tag"] == "div"} for m in matches]
-             for _, _, matches in todo]
+    pages = [
+        [
+            {"tex": html.unescape(m["tex"] if m["tex"] is not None else m["env"]), "display": m["tag"] == "div"}
+            for m in matches
+        ]
+        for _, _, matches in todo
+    ]
     results = typeset(pages, tex_config, assistive=assistive)
     for (path, text, matches), page, result in zip(todo, pages, results):
         for error in result["errors"]:
             formula = page[error["index"]]["tex"].strip() if error["index"] >= 0 else "?"
-            logger.warning(f"TeX error in {formula!r}: {error['message']}",
-                           location=str(path.relative_to(outdir)), type="prerender_math")
+            logger.warning(
+                f"TeX error in {formula!r}: {error['message']}",
+                location=str(path.relative_to(outdir)),
+                type="prerender_math",
+            )
         link = STATIC_LINK.search(text)
         if link is not None:
             fonts = link.group(1) + FONT_DIR

@@ -80,7 +80,8 @@ def setup_cells(docname: str, title: str, repository_url: str, requirement: str)
         f"[{title}]({page}), with its outputs. Its cross-references, citations and glossary "
         "terms link to the book's website; figures, equations, exercises and theorems carry "
         "the same numbers as there. Run the setup cell below first.",
-        metadata={"tags": [SETUP_TAG]}, id=f"{SETUP_TAG}-note",
+        metadata={"tags": [SETUP_TAG]},
+        id=f"{SETUP_TAG}-note",
     )
     code = nbformat.v4.new_code_cell(
         "# Setup: the chapters import mvcalc, the book's own library. When it is missing\n"
@@ -89,7 +90,8 @@ def setup_cells(docname: str, title: str, repository_url: str, requirement: str)
         "\n"
         'if importlib.util.find_spec("mvcalc") is None:\n'
         f'    %pip install --quiet "{requirement}"\n',
-        metadata={"tags": [SETUP_TAG]}, id=f"{SETUP_TAG}-code",
+        metadata={"tags": [SETUP_TAG]},
+        id=f"{SETUP_TAG}-code",
     )
     return [note, code]
 
@@ -108,8 +110,11 @@ def markdown_cells(converted: str) -> list:
     cells = [nbformat.v4.new_markdown_cell(text.strip("\n"))]
     for answer in answers:
         answer, _, rest = answer.strip("\n").partition("</details>")
-        cells.append(nbformat.v4.new_markdown_cell(
-            answer + "</details>", metadata={"tags": [ANSWER_TAG], "jupyter": {"source_hidden": True}}))
+        cells.append(
+            nbformat.v4.new_markdown_cell(
+                answer + "</details>", metadata={"tags": [ANSWER_TAG], "jupyter": {"source_hidden": True}}
+            )
+        )
         if rest.strip():
             cells.append(nbformat.v4.new_markdown_cell(rest.strip("\n")))
     return cells
@@ -127,8 +132,9 @@ def glued_outputs(nb) -> dict[str, dict]:
     return found
 
 
-def publish(executed: Path, out: Path, docname: str, title: str, repository_url: str,
-            requirement: str, *, resolver) -> Path:
+def publish(
+    executed: Path, out: Path, docname: str, title: str, repository_url: str, requirement: str, *, resolver
+) -> Path:
     """Write the Colab notebook of one page from its executed notebook; returns its path.
 
     ``resolver`` answers ``tools/myst_to_markdown.py``'s questions about the website (see
@@ -187,8 +193,7 @@ class SiteResolver:
         return f"{self.site}{docname}.html" + (f"#{anchor}" if anchor else "")
 
     def warn(self, message: str) -> None:
-        LOGGER.warning(f"publish_notebooks: {message}", location=(self.docname, None),
-                       type="publish_notebooks")
+        LOGGER.warning(f"publish_notebooks: {message}", location=(self.docname, None), type="publish_notebooks")
 
     def glue(self, key: str):
         return (self.glued or {}).get(key)
@@ -277,7 +282,8 @@ class SiteResolver:
         if not all(k.strip() in known for k in keys.split(",")):
             return None
         result = self.env.get_domain("cite").resolve_xref(
-            self.env, self.docname, self.app.builder, typ, keys, node, nodes.inline(keys, keys))
+            self.env, self.docname, self.app.builder, typ, keys, node, nodes.inline(keys, keys)
+        )
         return _markdown_of(result, self.url(self.docname)) if result is not None else None
 
 
@@ -312,18 +318,28 @@ def _buttons(app, pagename, templatename, context, doctree) -> None:
             for button in group["buttons"]:
                 if button.get("label") == "download-notebook-button":
                     button["tooltip"] = "Download this page as an executed notebook, with its outputs"
-            group["buttons"].append({
-                "type": "link", "url": pathto(PDF_NAME, 1), "text": "book .pdf",
-                "tooltip": "Download the whole book as one PDF", "icon": "fas fa-book",
-                "label": "download-book-pdf-button",
-            })
+            group["buttons"].append(
+                {
+                    "type": "link",
+                    "url": pathto(PDF_NAME, 1),
+                    "text": "book .pdf",
+                    "tooltip": "Download the whole book as one PDF",
+                    "icon": "fas fa-book",
+                    "label": "download-book-pdf-button",
+                }
+            )
         if group.get("label") == "launch-buttons" and _is_notebook_page(app, pagename):
-            group["buttons"].append({
-                "type": "link", "text": "Colab", "tooltip": "Launch on Colab",
-                "icon": "_static/images/logo_colab.png",
-                "url": colab_url(app.config.html_theme_options["repository_url"],
-                                 app.config.notebooks_branch, pagename),
-            })
+            group["buttons"].append(
+                {
+                    "type": "link",
+                    "text": "Colab",
+                    "tooltip": "Launch on Colab",
+                    "icon": "_static/images/logo_colab.png",
+                    "url": colab_url(
+                        app.config.html_theme_options["repository_url"], app.config.notebooks_branch, pagename
+                    ),
+                }
+            )
 
 
 def _write_notebooks(app, exception) -> None:
@@ -334,7 +350,8 @@ def _write_notebooks(app, exception) -> None:
     repository = app.config.html_theme_options["repository_url"]
     facts = book_info.build_facts()
     requirement = install_requirement(
-        repository, facts["commit"], app.config.html_theme_options.get("repository_branch", "main"))
+        repository, facts["commit"], app.config.html_theme_options.get("repository_branch", "main")
+    )
     if out.exists():  # start afresh, so a page that was removed loses its notebook too
         shutil.rmtree(out)
     written = []
@@ -353,7 +370,8 @@ def _write_notebooks(app, exception) -> None:
         "# Notebooks of *Multivariate Calculus for Machine Learning*\n\n"
         "Generated by the book's build (`tools/publish_notebooks.py`) from commit "
         f"{facts['commit']}: one executed notebook per page, for Colab. Do not edit them here; "
-        "edit the MyST Markdown pages on the main branch.\n")
+        "edit the MyST Markdown pages on the main branch.\n"
+    )
     LOGGER.info(f"publish_notebooks: wrote {len(written)} notebooks to {out}")
 
 

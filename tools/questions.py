@@ -67,8 +67,9 @@ class question_progress(nodes.General, nodes.Element):
 
 
 def _parse(directive: SphinxDirective, text: str, container: nodes.Element) -> nodes.Element:
-    directive.state.nested_parse(StringList(text.splitlines(), source=directive.get_source_info()[0]),
-                                 directive.content_offset, container)
+    directive.state.nested_parse(
+        StringList(text.splitlines(), source=directive.get_source_info()[0]), directive.content_offset, container
+    )
     return container
 
 
@@ -95,12 +96,14 @@ def _div(*classes: str) -> nodes.container:
 
 def _checker_data(spec: dict) -> list[dict]:
     """The variants as the checker needs them: numbers and flags, without the page's text."""
+
     def strip(value):
         if isinstance(value, dict):
             return {k: strip(v) for k, v in value.items() if k not in TEXT_FIELDS}
         if isinstance(value, list):
             return [strip(v) for v in value]
         return value
+
     return [strip(v) for v in spec["variants"]]
 
 
@@ -114,8 +117,10 @@ def _img(png_b64: str, alt: str, cls: str) -> str:
     if header[:8] != b"\x89PNG\r\n\x1a\n":
         raise ExtensionError("questions: a question's figure is not a PNG")
     width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
-    return (f'<img class="{cls}" src="data:image/png;base64,{png_b64}" width="{width}" height="{height}" '
-            f'alt="{_attr(alt)}">')
+    return (
+        f'<img class="{cls}" src="data:image/png;base64,{png_b64}" width="{width}" height="{height}" '
+        f'alt="{_attr(alt)}">'
+    )
 
 
 def _spoken(text: str) -> str:
@@ -186,8 +191,10 @@ class Question(SphinxDirective):
         key = self.arguments[0]
         glued = _glued(self.state.document, key)
         if glued is None:
-            raise self.error(f"question {key!r}: nothing is glued under that name on this page; "
-                             "glue a mvcalc.quiz question with glue(name, q, display=False)")
+            raise self.error(
+                f"question {key!r}: nothing is glued under that name on this page; "
+                "glue a mvcalc.quiz question with glue(name, q, display=False)"
+            )
         data, metadata = glued
         spec = data.get(MIME)
         if not isinstance(spec, dict) or "variants" not in spec or "kind" not in spec:
@@ -259,8 +266,9 @@ class Question(SphinxDirective):
         # hold, in the order the reader opens them, its hints, the block's hints, the answer, its
         # solution and the block's solution
         for extra in extras:
-            answer_at = next((i for i, n in enumerate(extra.children) if "mvq-answer" in n.get("classes", [])),
-                             len(extra.children))
+            answer_at = next(
+                (i for i, n in enumerate(extra.children) if "mvq-answer" in n.get("classes", [])), len(extra.children)
+            )
             for hint in reversed(hints):
                 box = _div("mvq-hint", "mvq-hidden", "mvq-common")
                 box += [c.deepcopy() for c in hint.children]
@@ -288,13 +296,17 @@ class Question(SphinxDirective):
     def _options(self, key: str, k: int, variant: dict, images: dict) -> nodes.Element:
         group = _div("mvq-options")
         kind = "checkbox" if variant["multiple"] else "radio"
-        group += _raw(f'<fieldset class="mvq-fieldset"><legend class="mvq-legend">'
-                      f'{"Select all that apply" if variant["multiple"] else "Choose one"}</legend>')
+        group += _raw(
+            f'<fieldset class="mvq-fieldset"><legend class="mvq-legend">'
+            f"{'Select all that apply' if variant['multiple'] else 'Choose one'}</legend>"
+        )
         for i, option in enumerate(variant["options"]):
             line = _div("mvq-option")
             name = f"{chr(ord('A') + i)}: {_spoken(option['text']) if option['text'] else option['alt']}"
-            line += _raw(f'<label><input type="{kind}" name="mvq-{key}-{k}" value="{i}" '
-                         f'aria-label="{_attr(name)}"> <span class="mvq-option-text">')
+            line += _raw(
+                f'<label><input type="{kind}" name="mvq-{key}-{k}" value="{i}" '
+                f'aria-label="{_attr(name)}"> <span class="mvq-option-text">'
+            )
             image = images.get(f"v{k}-option-{i}", images.get(f"option-{i}") if k == 0 else None)
             if image:
                 line += _raw(_img(image, option["alt"], "mvq-image"))
@@ -311,11 +323,16 @@ class Question(SphinxDirective):
         first = variants[0]
         controls = []
         if kind != "choice":
-            label = {"formula": "Your answer (a formula)", "numeric": "Your answer (a number)",
-                     "matrix": "Your answer (in square brackets)"}[kind]
-            hint = {"formula": "for example 2*x*y + 3, x^2 y or exp(-x^2)",
-                    "numeric": "a number such as 0.25, 1/4 or sqrt(2)/2",
-                    "matrix": "a vector [a, b, c]; a matrix [a, b; c, d], rows separated by ;"}[kind]
+            label = {
+                "formula": "Your answer (a formula)",
+                "numeric": "Your answer (a number)",
+                "matrix": "Your answer (in square brackets)",
+            }[kind]
+            hint = {
+                "formula": "for example 2*x*y + 3, x^2 y or exp(-x^2)",
+                "numeric": "a number such as 0.25, 1/4 or sqrt(2)/2",
+                "matrix": "a vector [a, b, c]; a matrix [a, b; c, d], rows separated by ;",
+            }[kind]
             tolerance = _tolerance(kind, first)
             variables = ", ".join(first.get("variables", []))
             uses = f" Variables: {variables}." if variables else ""
@@ -325,17 +342,24 @@ class Question(SphinxDirective):
                 f'spellcheck="false" maxlength="20000" aria-describedby="{anchor}-help {anchor}-preview">'
                 f'<p class="mvq-help" id="{anchor}-help">Type {hint}.{uses} '
                 f'<span class="mvq-tolerance">{tolerance}</span></p>'
-                f'<div class="mvq-preview" id="{anchor}-preview" aria-live="off"></div>')
-        buttons = ['<button type="submit" class="mvq-button mvq-check">Check</button>',
-                   '<button type="button" class="mvq-button mvq-hint-button mvq-hidden">Show a hint</button>',
-                   '<button type="button" class="mvq-button mvq-solution-button">Show the solution</button>']
+                f'<div class="mvq-preview" id="{anchor}-preview" aria-live="off"></div>'
+            )
+        buttons = [
+            '<button type="submit" class="mvq-button mvq-check">Check</button>',
+            '<button type="button" class="mvq-button mvq-hint-button mvq-hidden">Show a hint</button>',
+            '<button type="button" class="mvq-button mvq-solution-button">Show the solution</button>',
+        ]
         if len(variants) > 1:
-            buttons.append(f'<button type="button" class="mvq-button mvq-new">New numbers '
-                           f'<span class="mvq-variant-count">(1 of {len(variants)})</span></button>')
-        return (f'<form class="mvq-form" novalidate>{"".join(controls)}'
-                f'<div class="mvq-buttons">{"".join(buttons)}</div>'
-                f'<div class="mvq-feedback" role="status" aria-live="polite"></div></form>'
-                '<noscript><p class="mvq-noscript">Checking answers needs JavaScript.</p></noscript>')
+            buttons.append(
+                f'<button type="button" class="mvq-button mvq-new">New numbers '
+                f'<span class="mvq-variant-count">(1 of {len(variants)})</span></button>'
+            )
+        return (
+            f'<form class="mvq-form" novalidate>{"".join(controls)}'
+            f'<div class="mvq-buttons">{"".join(buttons)}</div>'
+            f'<div class="mvq-feedback" role="status" aria-live="polite"></div></form>'
+            '<noscript><p class="mvq-noscript">Checking answers needs JavaScript.</p></noscript>'
+        )
 
 
 class QuestionProgress(SphinxDirective):
@@ -351,6 +375,7 @@ class QuestionProgress(SphinxDirective):
 
 
 # --- the environment: which page has which questions ---------------------------------------------
+
 
 def _init_env(app, env, docnames) -> None:
     if not hasattr(env, "mvcalc_questions"):
@@ -397,29 +422,35 @@ def _fill_progress(app, doctree, docname) -> None:
         for p in pages:
             uri = app.builder.get_relative_uri(docname, p)
             title = env.titles[p].astext() if p in env.titles else p
-            items.append(f'<li><a href="{uri}">{title}</a>: <span class="mvq-progress-count" data-page="{p}">'
-                         f'{len(data[p])} questions</span></li>')
-        html = (f'<div class="mvq-progress" data-module="{node["module"]}">'
-                f'<script type="application/json" class="mvq-progress-data">{_json(data)}</script>'
-                f'<p class="mvq-progress-total">This module has {total} questions on {len(pages)} pages. '
-                'The pages remember, in this browser only, which ones you answered correctly.</p>'
-                f'<progress class="mvq-progress-bar" max="{total}" value="0" aria-label="questions of this module '
-                f'answered correctly">0 of {total}</progress>'
-                f'<ul class="mvq-progress-pages">{"".join(items)}</ul>'
-                '<button type="button" class="mvq-button mvq-reset">Forget my answers to this module</button>'
-                '<p class="mvq-reset-status" role="status" aria-live="polite"></p></div>')
+            items.append(
+                f'<li><a href="{uri}">{title}</a>: <span class="mvq-progress-count" data-page="{p}">'
+                f"{len(data[p])} questions</span></li>"
+            )
+        html = (
+            f'<div class="mvq-progress" data-module="{node["module"]}">'
+            f'<script type="application/json" class="mvq-progress-data">{_json(data)}</script>'
+            f'<p class="mvq-progress-total">This module has {total} questions on {len(pages)} pages. '
+            "The pages remember, in this browser only, which ones you answered correctly.</p>"
+            f'<progress class="mvq-progress-bar" max="{total}" value="0" aria-label="questions of this module '
+            f'answered correctly">0 of {total}</progress>'
+            f'<ul class="mvq-progress-pages">{"".join(items)}</ul>'
+            '<button type="button" class="mvq-button mvq-reset">Forget my answers to this module</button>'
+            '<p class="mvq-reset-status" role="status" aria-live="polite"></p></div>'
+        )
         node.replace_self(_raw(html))
 
 
 # --- the single-page build behind the PDF: text, and an answer key at the end of each page --------
 
+
 def _answer_key_entry(node: question) -> nodes.Element:
     item = nodes.definition_list_item()
     item += nodes.term(text=f"Question {node['number']}")
     definition = nodes.definition()
-    first = next(iter(node.findall(lambda n: isinstance(n, nodes.container)
-                                   and "mvq-extra" in n.get("classes", []))), None)
-    for box in (first.children if first is not None else []):
+    first = next(
+        iter(node.findall(lambda n: isinstance(n, nodes.container) and "mvq-extra" in n.get("classes", []))), None
+    )
+    for box in first.children if first is not None else []:
         if "mvq-answer" in box.get("classes", []) or "mvq-solution" in box.get("classes", []):
             definition += box.children
     if node["kind"] == "choice" and first is not None:
@@ -452,8 +483,9 @@ def _print_version(node: question) -> nodes.Element:
                 part_classes = part.get("classes", []) if isinstance(part, nodes.Element) else []
                 if "mvq-options" in part_classes:
                     options = nodes.enumerated_list(enumtype="upperalpha", prefix="", suffix=".")
-                    for line in part.findall(lambda n: isinstance(n, nodes.container)
-                                             and "mvq-option" in n.get("classes", [])):
+                    for line in part.findall(
+                        lambda n: isinstance(n, nodes.container) and "mvq-option" in n.get("classes", [])
+                    ):
                         item = nodes.list_item()
                         para = nodes.paragraph()
                         for bit in line.children:
@@ -489,8 +521,11 @@ def _answer_keys(app, doctree, docname) -> None:
             entries += _answer_key_entry(node)
             node.replace_self(_print_version(node))
         key += entries
-        target = page[0] if isinstance(page, addnodes.start_of_file) and page.children and \
-            isinstance(page[0], nodes.section) else page
+        target = (
+            page[0]
+            if isinstance(page, addnodes.start_of_file) and page.children and isinstance(page[0], nodes.section)
+            else page
+        )
         target += key
 
 
@@ -519,6 +554,7 @@ def _questions_by_page(tree: nodes.Node) -> list[tuple[nodes.Element, list[quest
 
 # --- the page: scripts only where there are questions; the build's own check ---------------------
 
+
 def _page_assets(app, pagename, templatename, context, doctree) -> None:
     env = app.env
     if app.builder.name == "singlehtml":
@@ -538,15 +574,18 @@ def _selfcheck(app, env) -> None:
         raise ExtensionError("questions: Node.js is needed to check the book's questions (see install.md)")
     mathjs = NODE_MODULES / "mathjs"
     if not mathjs.is_dir():
-        raise ExtensionError("questions: mathjs is not installed for the build. Run "
-                             "`npm ci --prefix tools/mathjax` (make book does it).")
+        raise ExtensionError(
+            "questions: mathjs is not installed for the build. Run `npm ci --prefix tools/mathjax` (make book does it)."
+        )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "questions.json"
         path.write_text(json.dumps(questions), encoding="utf-8")
         done = subprocess.run([node, str(ASSETS / "selfcheck.js"), str(path)], capture_output=True, text=True)
     if done.returncode != 0:
-        raise ExtensionError("questions: the page's checker does not agree with these questions' answers:\n"
-                             + (done.stdout + done.stderr).strip())
+        raise ExtensionError(
+            "questions: the page's checker does not agree with these questions' answers:\n"
+            + (done.stdout + done.stderr).strip()
+        )
     logger.info(f"questions: {done.stdout.strip()} by the page's checker")
 
 
@@ -555,10 +594,13 @@ def _copy_assets(app, exception) -> None:
         return
     target = Path(app.outdir) / STATIC
     target.mkdir(parents=True, exist_ok=True)
-    files = {ASSETS / "check.js": "check.js", ASSETS / "questions.js": "questions.js",
-             ASSETS / "questions.css": "questions.css",
-             NODE_MODULES / "mathjs" / "lib" / "browser" / "math.js": "math.js",
-             NODE_MODULES / "mathjax-full" / "es5" / "tex-chtml.js": "tex-chtml.js"}
+    files = {
+        ASSETS / "check.js": "check.js",
+        ASSETS / "questions.js": "questions.js",
+        ASSETS / "questions.css": "questions.css",
+        NODE_MODULES / "mathjs" / "lib" / "browser" / "math.js": "math.js",
+        NODE_MODULES / "mathjax-full" / "es5" / "tex-chtml.js": "tex-chtml.js",
+    }
     for source, name in files.items():
         copy = target / name
         if not copy.is_file() or copy.read_bytes() != source.read_bytes():
@@ -566,8 +608,9 @@ def _copy_assets(app, exception) -> None:
 
 
 def setup(app):
-    app.add_node(question, html=(lambda self, node: self.visit_container(node),
-                                 lambda self, node: self.depart_container(node)))
+    app.add_node(
+        question, html=(lambda self, node: self.visit_container(node), lambda self, node: self.depart_container(node))
+    )
     app.add_node(question_progress)
     app.add_directive("question", Question)
     app.add_directive("worked-solution", WorkedSolution)

@@ -21,9 +21,21 @@ SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 def nbval_command(targets: list[str], workers: int = 2, extra: list[str] | None = None) -> list[str]:
     """The pytest command line for strict nbval over ``targets``."""
     command = [
-        sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
-        "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE),
-        "--rootdir", str(ROOT), "-o", "filterwarnings=", "-o", "addopts=",
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        str(SANITIZE),
+        "--rootdir",
+        str(ROOT),
+        "-o",
+        "filterwarnings=",
+        "-o",
+        "addopts=",
     ]
     if workers > 1:
         command += ["-n", str(workers), "--dist", "loadfile"]
@@ -31,7 +43,7 @@ def nbval_command(targets: list[str], workers: int = 2, extra: list[str] | None 
 
 
 def main(argv: list[str]) -> int:
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    extra = argv[argv.index("--") + 1 :] if "--" in argv else []
     targets = (argv[: argv.index("--")] if "--" in argv else argv) or [str(ROOT / "_build" / "jupyter_execute")]
     notebooks = [p for t in targets for p in ([Path(t)] if Path(t).is_file() else Path(t).rglob("*.ipynb"))]
     if not notebooks:

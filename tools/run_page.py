@@ -35,8 +35,9 @@ def run(page: Path) -> list[str]:
     problems = []
     notebook = jupytext.read(page)
     start = time.perf_counter()
-    client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
-                                     resources={"metadata": {"path": str(page.parent)}})
+    client = nbclient.NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(page.parent)}}
+    )
     try:
         client.execute()
     except nbclient.exceptions.CellExecutionError as exc:
@@ -59,8 +60,10 @@ def run(page: Path) -> list[str]:
         if spec:
             first = spec["variants"][0]
             answer = first.get("answer", first.get("value", [o["correct"] for o in first.get("options", [])]))
-            print(f"  {key}: {spec['kind']}, {len(spec['variants'])} variant(s), "
-                  f"{len(first.get('wrong', []))} wrong answer(s), answer {answer}")
+            print(
+                f"  {key}: {spec['kind']}, {len(spec['variants'])} variant(s), "
+                f"{len(first.get('wrong', []))} wrong answer(s), answer {answer}"
+            )
     return problems
 
 
