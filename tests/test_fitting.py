@@ -531,7 +531,7 @@ def _bad_fits(fit):
         (
             lambda: fit(lambda x, m, s: x > 1, J, [1, 1], X3, Y3),
             TypeError,
-            "model must return real numbers, got dtype bool",
+            "model must return numbers, got an array of dtype bool",
         ),
         (lambda: fit(g, J, [1, -1], X3, Y3), ValueError, "sigma must be positive"),  # the model's own check at p0
     ]

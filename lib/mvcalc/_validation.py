@@ -95,7 +95,8 @@ def call_checked(
         return f" {text}" if text else ""
 
     if arr.dtype.kind not in "iufc" or arr.dtype == bool:
-        raise TypeError(f"{name} must return numbers, got {type(value).__name__} {value!r}{at()}")
+        got = f"an array of dtype {arr.dtype}" if arr.ndim else f"{type(value).__name__} {value!r}"
+        raise TypeError(f"{name} must return numbers, got {got}{at()}")
     if not complex_ok and arr.dtype.kind == "c":
         raise TypeError(f"{name} must return real values, got dtype {arr.dtype}{at()}")
     if finite and not np.all(np.isfinite(arr)):

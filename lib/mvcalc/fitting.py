@@ -45,7 +45,7 @@ import scipy.optimize
 from numpy.typing import ArrayLike
 
 from ._results import CONVERGED, DIVERGED, MAXITER, NO_DECREASE, STOPPED, optimize_result
-from ._validation import as_point, as_real_array, check_callable, check_integer, check_step
+from ._validation import as_point, as_real_array, call_checked, check_callable, check_integer, check_step
 
 __all__ = [
     "chi_squared",
@@ -875,15 +875,12 @@ class _Problem:
             self.failure = f"the parameters {_fmt(p)} are not finite"
             return None
         try:
-            with np.errstate(all="ignore"):
-                value = np.asarray(func(self.x.copy(), *p))
-        except ValueError as exc:
+            value = call_checked(lambda x: func(x, *p), self.x, name, where=lambda: f"at p = {_fmt(p)}", finite=False)
+        except ValueError as exc:  # the model's own check (call_checked raises only TypeError here)
             if first:
                 raise
             self.failure = f"{name} raised ValueError at p = {_fmt(p)}: {exc}"
             return None
-        if value.dtype == bool or value.dtype.kind not in "iuf":
-            raise TypeError(f"{name} must return real numbers, got dtype {value.dtype} at p = {_fmt(p)}")
         if value.shape != shape:
             raise ValueError(
                 f"{name}(x, *p) must return an array of shape {shape}, {described}; "
