@@ -198,6 +198,14 @@ class SiteResolver:
     def glue(self, key: str):
         return (self.glued or {}).get(key)
 
+    def _std(self):
+        """Sphinx's standard domain: its ``labels``, ``anonlabels`` and ``objects`` are public properties."""
+        return self.env.get_domain("std")
+
+    def _equations(self) -> dict:
+        """The math domain's numbered equations, label -> (docname, number): its public ``equations``."""
+        return self.env.get_domain("math").equations
+
     def _number(self, docname: str, kind: str, anchor: str) -> str | None:
         numbers = self.env.toc_fignumbers.get(docname, {}).get(kind, {}).get(anchor)
         return ".".join(map(str, numbers)) if numbers else None
@@ -221,13 +229,13 @@ class SiteResolver:
         return f"{entry['realtype'].title()} {number}".strip(), self.url(entry["docname"], label)
 
     def link(self, role: str, target: str):
-        std = self.env.domaindata["std"]
+        std = self._std()
         if role == "ref":  # sphinx-exercise labels its exercises "Exercise" in std: its number first
             numbered = self._exercise(target) or self._proof(target)
             if numbered:
                 return numbered
-            if target in std["labels"]:
-                docname, anchor, title = std["labels"][target]
+            if target in std.labels:
+                docname, anchor, title = std.labels[target]
                 if title:
                     return title, self.url(docname, anchor)
             return None
@@ -235,15 +243,15 @@ class SiteResolver:
             numbered = self._exercise(target) or self._proof(target)
             if numbered:
                 return numbered
-            if target in std["anonlabels"]:
-                docname, anchor = std["anonlabels"][target]
+            if target in std.anonlabels:
+                docname, anchor = std.anonlabels[target]
                 for kind, numbers in self.env.toc_fignumbers.get(docname, {}).items():
                     if anchor in numbers and kind in self.app.config.numfig_format:
                         number = ".".join(map(str, numbers[anchor]))
                         return self.app.config.numfig_format[kind] % number, self.url(docname, anchor)
             return None
         if role == "eq":
-            found = self.env.domaindata["math"]["objects"].get(target)
+            found = self._equations().get(target)
             if found is None:
                 return None
             docname, number = found
@@ -254,7 +262,7 @@ class SiteResolver:
         if role == "prf:ref":
             return self._proof(target)
         if role == "term":
-            objects = std["objects"]
+            objects = std.objects
             found = objects.get(("term", target)) or objects.get(("term", target.lower()))
             return (target, self.url(*found)) if found else None
         if role == "doc":
