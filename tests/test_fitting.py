@@ -597,3 +597,25 @@ def test_more_parameters_than_data():
     for fit in (levenberg_marquardt, gauss_newton):
         with pytest.raises(ValueError, match=r"more parameters \(3\) than data points \(2\)"):
             fit(model, jac, [0, 0, 0], [1.0, 2.0], [1.0, 2.0])
+
+
+def _heights_jacobian_missing_a_term(x, mu, sigma):
+    """The heights fit's Jacobian without the −f/σ term of ∂f/∂σ: a reader's likely mistake."""
+    J = gaussian_jacobian(x, mu, sigma).copy()
+    J[:, 1] += gaussian(x, mu, sigma) / sigma
+    return J
+
+
+def test_levenberg_marquardt_does_not_claim_success_where_every_step_is_rejected():
+    x, y = heights()
+    wrong = levenberg_marquardt(gaussian, _heights_jacobian_missing_a_term, [155.0, 6.0], x, y)
+    assert not wrong.success and wrong.status == 3
+    assert "no step lowers chi-squared" in wrong.message and "check that jac is the Jacobian of model" in wrong.message
+    np.testing.assert_array_equal(wrong.x, [155.0, 6.0])  # it never moved: every step was rejected
+    # a huge starting damping makes every first step tiny, but with the right Jacobian the fit goes on
+    slow = levenberg_marquardt(gaussian, gaussian_jacobian, [155.0, 6.0], x, y, damping=1e10)
+    right = levenberg_marquardt(gaussian, gaussian_jacobian, [155.0, 6.0], x, y)
+    assert slow.success and right.success and slow.nit > right.nit
+    np.testing.assert_allclose(slow.x, right.x, rtol=1e-8)
+    reference = scipy.optimize.curve_fit(gaussian, x, y, p0=[155.0, 6.0], jac=gaussian_jacobian)[0]
+    np.testing.assert_allclose(right.x, reference, rtol=1e-6)

@@ -522,7 +522,8 @@ def levenberg_marquardt(
         shape (P,)), ``fun`` (:math:`\\chi^2` there), ``jac``
         (:math:`\\nabla\\chi^2` there), ``nit`` (iterations), ``nfev`` and
         ``njev`` (calls of ``model`` and ``jac``), ``status`` (0 converged, 1
-        ``maxiter`` reached, 3 :math:`J^\\top W J` singular), ``success``,
+        ``maxiter`` reached, 3 :math:`J^\\top W J` singular or no step lowers
+        :math:`\\chi^2`), ``success``,
         ``message``, ``history`` (``history.x``, the accepted parameters from
         ``p0``, shape ``(accepted + 1, P)``, and ``history.fun``,
         :math:`\\chi^2` at each); and for the fit, ``cov`` (the covariance of
@@ -555,8 +556,13 @@ def levenberg_marquardt(
     ``ValueError`` (:func:`gaussian` with :math:`\\sigma \\le 0`), is rejected
     like one that increases :math:`\\chi^2`, but does not count towards
     convergence; at ``p0`` these are errors. The fit stops with ``success=False`` after
-    ``maxiter`` iterations, or if :math:`J^\\top W J` is singular (a parameter
-    that does not change the model).
+    ``maxiter`` iterations, if :math:`J^\\top W J` is singular (a parameter
+    that does not change the model), or if every trial step is rejected until
+    the damping exceeds :math:`10^{16}` (status 3: usually a ``jac`` that is
+    not the model's derivative). A short damped step is not enough to converge:
+    the undamped Gauss–Newton step must be short too, within
+    :math:`\\sqrt{\\text{xtol}}` of the parameters, so that a large damping far
+    from the minimum is never taken for success.
 
     Examples
     --------
@@ -595,8 +601,16 @@ def levenberg_marquardt(
             damping /= 10
         else:  # reject: a shorter step, turned towards steepest descent
             damping *= 10
-        if small:
+        if small and _stationary(problem, p, f, J, xtol):
             status, message = CONVERGED, _CONVERGED_MESSAGE
+            break
+        if damping > _MAX_DAMPING:  # a step this short comes from the damping, not from a minimum
+            status = STOPPED
+            message = (
+                f"no step lowers chi-squared: every trial step from p = {_fmt(p)} was rejected until the damping "
+                f"reached {damping:.3g}, yet the Gauss-Newton step there is not short, so p is not a minimum; "
+                "check that jac is the Jacobian of model"
+            )
             break
     return _fit_result(
         problem,
@@ -760,6 +774,26 @@ def _normal_equations_step(
             f"singular: J^T W J is singular at p = {_fmt(p)}; the model does not depend on {which} "
             "there (a flat direction of chi-squared)"
         )
+
+
+#: Beyond this damping a Levenberg–Marquardt step is shorter than rounding: the fit can make no more progress.
+_MAX_DAMPING = 1e16
+
+
+def _stationary(problem: _Problem, p: np.ndarray, f: np.ndarray, J: np.ndarray, xtol: float) -> bool:
+    """Whether p is a minimum of χ² to within the tolerance: the undamped (Gauss–Newton) step there is short.
+
+    A damped step can be short only because the damping is large, far from any minimum (a Jacobian
+    that is not the model's derivative has every step rejected, and the damping grows): success
+    needs the step that the damping did not shorten to be short as well. The step is the shortest
+    solution of JᵀWJ δ = JᵀW r, so that a flat direction (parameters that act only together) does
+    not hide a minimum.
+    """
+    A = _normal_matrix(J, problem.w)
+    b = J.T @ (problem.w * (problem.y - f))
+    delta = np.linalg.lstsq(A, b, rcond=None)[0]
+    room = np.sqrt(xtol)
+    return bool(np.linalg.norm(delta) <= room * (np.linalg.norm(p) + room))
 
 
 def _small_step(delta: np.ndarray, p: np.ndarray, chi2: float, chi2_trial: float, xtol: float, ftol: float) -> bool:
