@@ -83,6 +83,9 @@ def _proper(word: str) -> bool:
             "Binder",
             "Python",
             "Maclaurin",
+            "Nesterov",
+            "RMSProp",
+            "Adam",
             "I",
         }
         or word.isupper()

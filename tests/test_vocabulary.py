@@ -15,7 +15,7 @@ import pytest
 import scipy.optimize
 
 import mvcalc
-from mvcalc import fitting, nn, optimise
+from mvcalc import fitting, nn, optimise, optimisers
 from mvcalc._results import RESULT_FIELDS, STATUS
 from mvcalc.datasets import heart_curve, heights
 
@@ -39,6 +39,33 @@ def _bowl_gradient(v):
 
 def _heights():
     return heights()
+
+
+_LINE_X = np.linspace(0.0, 4.0, 12)
+_LINE_Y = 1.5 * _LINE_X - 2.0
+
+
+def _line_batch_gradient(p, batch):
+    residual = _LINE_Y[batch] - p[0] * _LINE_X[batch] - p[1]
+    return -2 * np.array([np.mean(residual * _LINE_X[batch]), np.mean(residual)])
+
+
+def _line_cost(p):
+    return np.mean((_LINE_Y - p[0] * _LINE_X - p[1]) ** 2)
+
+
+def _deterministic_optimiser_cases():
+    bowl = lambda v: v[0] ** 2 + 10 * v[1] ** 2  # noqa: E731
+    solved = {"momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.001, "adam": 0.01}
+    return {
+        name: (
+            lambda name=name, step=step: getattr(optimisers, name)(
+                _bowl_gradient, [1.0, 1.0], step=step, f=bowl, maxiter=20_000, gtol=1e-6
+            ),
+            lambda name=name: getattr(optimisers, name)(_bowl_gradient, [1.0, 1.0], step=0.01, maxiter=3),
+        )
+        for name, step in solved.items()
+    }
 
 
 def _cases():
@@ -74,11 +101,45 @@ def _cases():
             lambda: nn.train(network, hx, hy, maxiter=20, step=7.0),
             lambda: nn.train(network, hx, hy, maxiter=20, step=1e6),
         ),
+        "sgd": (
+            lambda: optimisers.sgd(
+                _line_batch_gradient,
+                [0.0, 0.0],
+                n_samples=12,
+                batch_size=3,
+                rng=np.random.default_rng(0),
+                step=0.02,
+                f=_line_cost,
+                maxiter=200,
+            ),
+            lambda: optimisers.sgd(
+                _line_batch_gradient,
+                [0.0, 0.0],
+                n_samples=12,
+                batch_size=3,
+                rng=np.random.default_rng(0),
+                step=5.0,
+                f=_line_cost,
+                maxiter=200,
+            ),
+        ),
+        **_deterministic_optimiser_cases(),
     }
 
 
 def _public_functions():
-    for module in (mvcalc, optimise, fitting, nn, mvcalc.checks, mvcalc.fitcheck, mvcalc.sandpit, mvcalc.taylor):
+    for module in (
+        mvcalc,
+        optimise,
+        optimisers,
+        fitting,
+        nn,
+        mvcalc.autodiff,
+        mvcalc.checks,
+        mvcalc.fitcheck,
+        mvcalc.sandpit,
+        mvcalc.taylor,
+    ):
         for name in getattr(module, "__all__", dir(module)):
             obj = getattr(module, name)
             if inspect.isfunction(obj) and not name.startswith("_"):
@@ -141,8 +202,10 @@ def test_jac_is_the_derivative_at_x(name):
     if name == "newton_raphson":
         h = 1e-6
         assert res.jac == pytest.approx((_quartic(res.x + h) - _quartic(res.x - h)) / (2 * h), rel=1e-6)
-    elif name == "gradient_descent":
+    elif name in {"gradient_descent", "momentum", "nesterov", "rmsprop", "adam"}:
         np.testing.assert_allclose(res.jac, _bowl_gradient(res.x))
+    elif name == "sgd":
+        np.testing.assert_allclose(res.jac, _line_batch_gradient(res.x, np.arange(12)))
     elif name == "train":
         hx, hy = heart_curve()
         W, b = res.x[0]
