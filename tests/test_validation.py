@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -49,3 +50,22 @@ def test_no_module_writes_its_own_integer_check():
         and re.search(r"isinstance\([^)]*(Integral|\bint\b)", p.read_text(encoding="utf8"))
     }
     assert not own, f"these modules check integers themselves instead of calling check_integer: {sorted(own)}"
+
+
+def test_no_module_imports_another_modules_private_names():
+    """Private names stay in their module; what modules share lives in a private module (_validation, _results, ...)."""
+    found = []
+    for path in LIB.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf8"))):
+            if not isinstance(node, ast.ImportFrom) or (
+                node.level == 0 and not (node.module or "").startswith("mvcalc")
+            ):
+                continue  # another package
+            if node.module is None or node.module.split(".")[-1].startswith("_"):
+                continue  # sibling modules (from . import _descent), or a private module shared on purpose
+            found += [
+                f"{path.relative_to(LIB).as_posix()}: from {node.module} import {a.name}"
+                for a in node.names
+                if a.name.startswith("_")
+            ]
+    assert not found, "modules import private names of other modules: " + "; ".join(found)

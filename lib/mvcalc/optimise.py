@@ -40,6 +40,8 @@ import numpy as np
 import scipy.optimize
 from numpy.typing import ArrayLike
 
+from . import _descent
+from ._descent import run_descent, scalar_of_vector
 from ._results import CONVERGED, DIVERGED, MAXITER, STOPPED, optimize_result
 from ._validation import (
     as_point,
@@ -48,17 +50,16 @@ from ._validation import (
     check_integer,
     check_real_scalar,
     check_step,
-    describe_point,
 )
 from .derivatives import derivative
 from .multivariate import gradient, jacobian
 
 __all__ = ["newton_raphson", "gradient_descent", "lagrange_multipliers", "DIVERGENCE_BOUND"]
 
-_EPS = np.finfo(np.float64).eps
-
 #: The iterates count as diverging once ``|x|`` exceeds this many times ``max(1, |x0|)``; the same bound for all.
-DIVERGENCE_BOUND = 1e8
+DIVERGENCE_BOUND = _descent.DIVERGENCE_BOUND
+
+_EPS = np.finfo(np.float64).eps
 
 
 def newton_raphson(
@@ -302,61 +303,8 @@ def gradient_descent(
 
     Introduced in: Module 5, *Gradient Descent*.
     """
-    check_callable(grad, "grad")
-    if f is not None:
-        check_callable(f)
-    x = as_point(x0, "x0")
     step = check_step(step, "step")
-    gtol = check_step(gtol, "gtol")
-    maxiter = check_integer(maxiter, "maxiter")
-    bound = DIVERGENCE_BOUND * max(1.0, float(np.linalg.norm(x)))
-
-    g = _gradient_at(grad, x, first=True)
-    path, gradients = [x], [g]
-    values = [_scalar_of_vector(f, x, "f")] if f is not None else None
-    norm = float(np.linalg.norm(g))
-    status, g_new = MAXITER, g
-    for i in range(1, maxiter + 2):
-        if norm < gtol:
-            status, message = CONVERGED, f"converged: ‖grad‖ = {norm:.3g} < gtol"
-            break
-        if i > maxiter:
-            message = f"did not converge in maxiter={maxiter} steps (‖grad‖ = {norm:.3g})"
-            break
-        with np.errstate(all="ignore"):
-            x_new = x - step * g
-        size = float(np.linalg.norm(x_new))
-        if not np.isfinite(size) or size > bound:
-            status = DIVERGED
-            message = (
-                f"diverged at step {i}: ‖x‖ = {size:.3g} exceeds the bound {bound:.3g}; the step {step:g} is too large"
-            )
-            break
-        g_new = _gradient_at(grad, x_new, first=False)
-        if g_new is None:
-            status = DIVERGED
-            message = f"diverged at step {i}: grad returned a non-finite value; the step {step:g} may be too large"
-            break
-        x, g = x_new, g_new
-        path.append(x)
-        gradients.append(g)
-        if values is not None:
-            values.append(_scalar_of_vector(f, x, "f"))
-        norm = float(np.linalg.norm(g))
-    history = {"x": path, "jac": gradients}
-    if values is not None:
-        history["fun"] = values
-    return optimize_result(
-        x=x,
-        fun=values[-1] if values is not None else None,
-        jac=g,
-        nit=len(path) - 1,
-        nfev=len(values) if values is not None else 0,
-        njev=len(path) + (status == DIVERGED and g_new is None),
-        status=status,
-        message=message,
-        history=history,
-    )
+    return run_descent(grad, x0, lambda x, g, i: x - step * g, f=f, gtol=gtol, maxiter=maxiter, step=step)
 
 
 def lagrange_multipliers(
@@ -435,21 +383,21 @@ def lagrange_multipliers(
             f"x0 must have at least 2 entries (a constraint in 1-D leaves nothing to optimise), got shape {x0.shape}"
         )
     lam0 = check_real_scalar(lam0, "lam0")
-    _scalar_of_vector(f, x0, "f")
-    _scalar_of_vector(g, x0, "g")
+    scalar_of_vector(f, x0, "f")
+    scalar_of_vector(g, x0, "g")
     n = x0.size
 
     def grad_lagrangian(z: np.ndarray) -> np.ndarray:
         x, lam = z[:n], z[n]
-        return np.append(gradient(f, x) - lam * gradient(g, x), -_scalar_of_vector(g, x, "g"))
+        return np.append(gradient(f, x) - lam * gradient(g, x), -scalar_of_vector(g, x, "g"))
 
     solution = scipy.optimize.root(grad_lagrangian, np.append(x0, lam0), jac=lambda z: jacobian(grad_lagrangian, z))
     x, lam = solution.x[:n], float(solution.x[n])
     return scipy.optimize.OptimizeResult(
         x=x,
         lam=lam,
-        fun=_scalar_of_vector(f, x, "f"),
-        constraint=_scalar_of_vector(g, x, "g"),
+        fun=scalar_of_vector(f, x, "f"),
+        constraint=scalar_of_vector(g, x, "g"),
         success=bool(solution.success),
         message=" ".join(str(solution.message).split()),  # MINPACK's messages contain line breaks
         nfev=int(solution.nfev),
@@ -472,20 +420,3 @@ def _scalar(f: Callable, x: float, name: str) -> float:
     if value.size != 1:
         raise ValueError(f"{name} must return a scalar, got an array of shape {value.shape} at x = {x!r}")
     return float(value.reshape(()))
-
-
-def _scalar_of_vector(f: Callable, x: np.ndarray, name: str) -> float:
-    """Evaluate a function of several variables at x; check it returned one finite real number."""
-    return float(call_checked(f, x, name, where=lambda: describe_point(x), scalar=True))
-
-
-def _gradient_at(grad: Callable, x: np.ndarray, first: bool) -> np.ndarray | None:
-    """grad(x) as a float array of shape (n,); None if it is not finite after the first step."""
-    value = call_checked(grad, x, "grad", where=lambda: describe_point(x), finite=first)
-    if value.shape != x.shape:
-        raise ValueError(
-            f"grad must return an array of shape {x.shape} like x, got shape {value.shape} {describe_point(x)}"
-        )
-    if not np.all(np.isfinite(value)):
-        return None
-    return value.astype(np.float64)

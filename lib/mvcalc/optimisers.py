@@ -17,7 +17,7 @@ descent has seen so far:
 - :func:`sgd` is gradient descent on an objective that is a mean over
   examples, with the gradient of a random mini-batch in place of the full one.
 
-The four deterministic methods share one loop (``_run``); each supplies
+The four deterministic methods share one loop with :func:`mvcalc.gradient_descent`; each supplies
 only its update rule. They take and return what every iterative method of
 mvcalc does (see :mod:`mvcalc.optimise`): ``step`` for the learning rate
 :math:`\\gamma`, ``gtol`` and ``maxiter``, and an OptimizeResult with
@@ -37,14 +37,11 @@ import numpy as np
 import scipy.optimize
 from numpy.typing import ArrayLike
 
-from ._results import CONVERGED, DIVERGED, MAXITER, NO_DECREASE, optimize_result
+from ._descent import DIVERGENCE_BOUND, gradient_at, run_descent, scalar_of_vector
+from ._results import CONVERGED, DIVERGED, NO_DECREASE, optimize_result
 from ._validation import as_point, check_callable, check_integer, check_real_scalar, check_rng, check_step
-from .optimise import DIVERGENCE_BOUND, _gradient_at, _scalar_of_vector
 
 __all__ = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
-
-#: An update rule: from the current point, its gradient and the step number (1, 2, ...), the next point.
-Update = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
 
 
 def momentum(
@@ -128,7 +125,7 @@ def momentum(
         velocity = mu * velocity + g
         return x - step * velocity
 
-    return _run(grad, x0, update, f=f, gtol=gtol, maxiter=maxiter, step=step)
+    return run_descent(grad, x0, update, f=f, gtol=gtol, maxiter=maxiter, step=step)
 
 
 def nesterov(
@@ -195,7 +192,7 @@ def nesterov(
         velocity = mu * velocity + g
         return x - step * (g + mu * velocity)
 
-    return _run(grad, x0, update, f=f, gtol=gtol, maxiter=maxiter, step=step)
+    return run_descent(grad, x0, update, f=f, gtol=gtol, maxiter=maxiter, step=step)
 
 
 def rmsprop(
@@ -265,7 +262,7 @@ def rmsprop(
         mean_square = beta * mean_square + (1 - beta) * g**2
         return x - step * g / (np.sqrt(mean_square) + eps)
 
-    return _run(grad, x0, update, f=f, gtol=gtol, maxiter=maxiter, step=step)
+    return run_descent(grad, x0, update, f=f, gtol=gtol, maxiter=maxiter, step=step)
 
 
 def adam(
@@ -344,7 +341,7 @@ def adam(
         v_hat = mean_square / (1 - beta2**i)
         return x - step * m_hat / (np.sqrt(v_hat) + eps)
 
-    return _run(grad, x0, update, f=f, gtol=gtol, maxiter=maxiter, step=step)
+    return run_descent(grad, x0, update, f=f, gtol=gtol, maxiter=maxiter, step=step)
 
 
 def sgd(
@@ -458,9 +455,9 @@ def sgd(
                 yield order[start : start + batch_size]
 
     def batch_gradient(point, batch, first):
-        return _gradient_at(lambda p: grad(p, batch), point, first=first)
+        return gradient_at(lambda p: grad(p, batch), point, first=first)
 
-    values = [_scalar_of_vector(f, x, "f")] if f is not None else None
+    values = [scalar_of_vector(f, x, "f")] if f is not None else None
     path, gradients = [x], []
     status, message, njev = CONVERGED, "", 0
     for i, batch in zip(range(1, maxiter + 1), batches()):
@@ -483,7 +480,7 @@ def sgd(
         path.append(x)
         gradients.append(g)
         if values is not None:
-            values.append(_scalar_of_vector(f, x, "f"))
+            values.append(scalar_of_vector(f, x, "f"))
     full = batch_gradient(x, everything, first=True)  # x is finite, and so must the full gradient be there
     njev += 1
     gradients.append(full)
@@ -518,73 +515,6 @@ def sgd(
 # ---------------------------------------------------------------------------
 # The loop the deterministic methods share, and the checks.
 # ---------------------------------------------------------------------------
-
-
-def _run(
-    grad: Callable,
-    x0: ArrayLike,
-    update: Update,
-    *,
-    f: Callable | None,
-    gtol: float,
-    maxiter: int,
-    step: float,
-) -> scipy.optimize.OptimizeResult:
-    """Iterate ``x ← update(x, grad(x), i)`` from ``x0`` until the gradient is short, like gradient descent."""
-    check_callable(grad, "grad")
-    if f is not None:
-        check_callable(f)
-    x = as_point(x0, "x0")
-    gtol = check_step(gtol, "gtol")
-    maxiter = check_integer(maxiter, "maxiter")
-    bound = DIVERGENCE_BOUND * max(1.0, float(np.linalg.norm(x)))
-
-    g = _gradient_at(grad, x, first=True)
-    path, gradients = [x], [g]
-    values = [_scalar_of_vector(f, x, "f")] if f is not None else None
-    norm = float(np.linalg.norm(g))
-    status, non_finite = MAXITER, False
-    for i in range(1, maxiter + 2):
-        if norm < gtol:
-            status, message = CONVERGED, f"converged: ‖grad‖ = {norm:.3g} < gtol"
-            break
-        if i > maxiter:
-            message = f"did not converge in maxiter={maxiter} steps (‖grad‖ = {norm:.3g})"
-            break
-        with np.errstate(all="ignore"):
-            x_new = update(x, g, i)
-        size = float(np.linalg.norm(x_new))
-        if not np.isfinite(size) or size > bound:
-            status = DIVERGED
-            message = (
-                f"diverged at step {i}: ‖x‖ = {size:.3g} exceeds the bound {bound:.3g}; the step {step:g} is too large"
-            )
-            break
-        g_new = _gradient_at(grad, x_new, first=False)
-        if g_new is None:
-            status, non_finite = DIVERGED, True
-            message = f"diverged at step {i}: grad returned a non-finite value; the step {step:g} may be too large"
-            break
-        x, g = x_new, g_new
-        path.append(x)
-        gradients.append(g)
-        if values is not None:
-            values.append(_scalar_of_vector(f, x, "f"))
-        norm = float(np.linalg.norm(g))
-    history = {"x": path, "jac": gradients}
-    if values is not None:
-        history["fun"] = values
-    return optimize_result(
-        x=x,
-        fun=values[-1] if values is not None else None,
-        jac=g,
-        nit=len(path) - 1,
-        nfev=len(values) if values is not None else 0,
-        njev=len(path) + non_finite,
-        status=status,
-        message=message,
-        history=history,
-    )
 
 
 def _check_fraction(value: object, name: str) -> float:
