@@ -92,16 +92,23 @@ def run_descent(
         if values is not None:
             values.append(scalar_of_vector(f, x, "f"))
         norm = float(np.linalg.norm(g))
+    return descent_result(path, gradients, values, g, len(path) + non_finite, status, message)
+
+
+def descent_result(
+    path: list, gradients: list, values: list | None, jac: np.ndarray, njev: int, status: int, message: str
+) -> scipy.optimize.OptimizeResult:
+    """The result of a descent: the last iterate of ``path``, and ``f`` along it when ``values`` were recorded."""
     history = {"x": path, "jac": gradients}
     if values is not None:
         history["fun"] = values
     return optimize_result(
-        x=x,
+        x=path[-1],
         fun=values[-1] if values is not None else None,
-        jac=g,
+        jac=jac,
         nit=len(path) - 1,
         nfev=len(values) if values is not None else 0,
-        njev=len(path) + non_finite,
+        njev=njev,
         status=status,
         message=message,
         history=history,

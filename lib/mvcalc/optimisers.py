@@ -37,8 +37,8 @@ import numpy as np
 import scipy.optimize
 from numpy.typing import ArrayLike
 
-from ._descent import DIVERGENCE_BOUND, gradient_at, run_descent, scalar_of_vector
-from ._results import CONVERGED, DIVERGED, NO_DECREASE, optimize_result
+from ._descent import DIVERGENCE_BOUND, descent_result, gradient_at, run_descent, scalar_of_vector
+from ._results import CONVERGED, DIVERGED, NO_DECREASE
 from ._validation import as_point, check_callable, check_integer, check_real_scalar, check_rng, check_step
 
 __all__ = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
@@ -496,20 +496,7 @@ def sgd(
                 f"{done}, but f did not decrease: it went from {values[0]:.4g} to {values[-1]:.4g}; "
                 f"try a smaller step than {step:g}"
             )
-    history = {"x": path, "jac": gradients}
-    if values is not None:
-        history["fun"] = values
-    return optimize_result(
-        x=x,
-        fun=values[-1] if values is not None else None,
-        jac=full,
-        nit=len(path) - 1,
-        nfev=len(values) if values is not None else 0,
-        njev=njev,
-        status=status,
-        message=message,
-        history=history,
-    )
+    return descent_result(path, gradients, values, full, njev, status, message)
 
 
 # ---------------------------------------------------------------------------
