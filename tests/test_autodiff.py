@@ -17,6 +17,7 @@ UNARY = {
     "cos": (ad.cos, anp.cos),
     "tanh": (ad.tanh, anp.tanh),
     "sigmoid": (ad.sigmoid, lambda v: 1 / (1 + anp.exp(-v))),
+    "relu": (ad.relu, lambda v: anp.maximum(v, 0.0)),
     "log": (lambda v: ad.log(v * v + 1), lambda v: anp.log(v * v + 1)),
 }
 BINARY = {
@@ -160,6 +161,45 @@ def test_operation_counts_follow_n_and_m():
         assert counts["reverse"] == counts["nodes"] + 2 * m
 
 
+def test_relu_for_numbers_var_dual_and_tensor():
+    """ReLU and its derivative (0 at the kink, like nn.d_relu) in every kind of node."""
+    for v in (-1.5, 0.0, 2.5):
+        x = ad.Var(v)
+        (3.0 * ad.relu(x)).backward()
+        assert x.grad == 3.0 * nn.d_relu(v)
+        d = ad.relu(ad.Dual(v, 2.0))
+        assert (d.value, d.deriv) == (nn.relu(v), 2.0 * nn.d_relu(v))
+        assert ad.relu(v) == nn.relu(v) and isinstance(ad.relu(v), float)
+    z = np.array([[-2.0, 0.0, 0.5], [1.0, -0.1, 3.0]])
+    np.testing.assert_array_equal(ad.relu(z), nn.relu(z))
+    G = np.arange(6.0).reshape(2, 3)
+    T = ad.Tensor(z)
+    (ad.relu(T) * G).sum().backward()
+    np.testing.assert_array_equal(T.grad, G * nn.d_relu(z))
+    # away from the kink autograd's maximum agrees; at it, autograd splits the tie (1/2) where we take 0
+    theirs = autograd.grad(lambda a: anp.sum(anp.maximum(a, 0.0) * G))(z)
+    off_kink = z != 0
+    np.testing.assert_array_equal(T.grad[off_kink], theirs[off_kink])
+    assert T.grad[0, 1] == 0.0 and theirs[0, 1] == 0.5 * G[0, 1]
+
+
+def test_softmax_cross_entropy_by_tensor_autodiff_is_p_minus_y_over_n():
+    """The array autodiff, with exp, log and sum, differentiates a stable cross-entropy to (P - Y)/N."""
+    rng = np.random.default_rng(4)
+    z = rng.normal(scale=3, size=(4, 6))
+    y = np.eye(4)[:, rng.integers(0, 4, size=6)]
+    Z = ad.Tensor(z)
+    shifted = Z - z.max(axis=0, keepdims=True)  # a constant shift: no derivative flows through it
+    log_p = shifted - ad.log(ad.exp(shifted).sum(axis=0, keepdims=True))
+    loss = -(log_p * y).sum() / 6
+    loss.backward()
+    assert float(loss.value) == pytest.approx(nn.cross_entropy(z, y), rel=1e-14)
+    np.testing.assert_allclose(Z.grad, nn.d_cross_entropy(z, y), rtol=1e-12, atol=1e-16)
+    np.testing.assert_allclose(
+        Z.grad, autograd.grad(lambda a: -anp.sum(y * (a - anp.log(anp.sum(anp.exp(a), axis=0)))) / 6)(z), atol=1e-15
+    )
+
+
 @pytest.mark.parametrize(
     "call, error, message",
     [
@@ -172,6 +212,7 @@ def test_operation_counts_follow_n_and_m():
         (lambda: ad.Dual(1.0, "a"), TypeError, "deriv must be a real number"),
         (lambda: ad.Dual(1.0) / ad.Dual(0.0), ValueError, "division by a Dual"),
         (lambda: ad.sin("x"), TypeError, "sin needs a real number"),
+        (lambda: ad.relu("x"), TypeError, "relu needs a real number, a Var, a Dual or a Tensor"),
         (lambda: ad.Tensor([[1.0, np.inf]]), ValueError, "finite"),
         (lambda: ad.Tensor(np.ones((2, 3))) @ ad.Tensor(np.ones((2, 3))), ValueError, "@ needs matrices"),
         (lambda: ad.Tensor(np.ones(3)).backward(), ValueError, "sum it first"),

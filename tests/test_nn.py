@@ -460,3 +460,148 @@ VALIDATION = [
 def test_validation(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ---------------------------------------------------------------------------
+# ReLU, softmax and cross-entropy (book/m3/activations.md)
+# ---------------------------------------------------------------------------
+
+from mvcalc import jacobian as fd_jacobian  # noqa: E402
+from mvcalc.nn import cross_entropy, d_cross_entropy, d_relu, log_softmax, relu, softmax  # noqa: E402
+
+finite_scores = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False)
+
+
+def test_relu_and_its_derivative_against_sympy():
+    zs = sp.Symbol("z", real=True)
+    relu_sym = sp.Max(0, zs)
+    values = np.array([-3.5, -1e-12, 1e-12, 0.25, 7.0])
+    np.testing.assert_array_equal(relu(values), [float(relu_sym.subs(zs, v)) for v in values])
+    np.testing.assert_array_equal(d_relu(values), [float(sp.diff(relu_sym, zs).subs(zs, v)) for v in values])
+    # at the kink the library's choice is 0, and scalars come back as floats
+    assert d_relu(0.0) == 0.0 and relu(0.0) == 0.0 and isinstance(relu(2), float)
+    assert relu(np.inf) == np.inf and d_relu(-np.inf) == 0.0
+
+
+@given(st.lists(finite_scores, min_size=1, max_size=6))
+def test_softmax_and_log_softmax_equal_scipy(scores):
+    z = np.array(scores)
+    np.testing.assert_allclose(softmax(z), scipy.special.softmax(z), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(log_softmax(z), scipy.special.log_softmax(z), rtol=1e-12, atol=1e-12)
+    assert softmax(z).sum() == pytest.approx(1.0, abs=1e-12)
+    assert np.all(np.isfinite(log_softmax(z)))
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_softmax_along_an_axis_and_the_shift_invariance(axis):
+    rng = np.random.default_rng(11)
+    z = rng.normal(scale=3, size=(4, 6))
+    np.testing.assert_allclose(softmax(z, axis=axis), scipy.special.softmax(z, axis=axis), rtol=1e-13)
+    np.testing.assert_allclose(softmax(z + 1000.0, axis=axis), softmax(z, axis=axis), rtol=1e-12)
+    np.testing.assert_allclose(softmax(z, axis=axis).sum(axis=axis), 1.0, rtol=1e-14)
+
+
+def test_softmax_of_extreme_scores_stays_finite():
+    z = np.array([[1e3, -1e3], [-1e3, 1e3], [999.0, 0.0]])
+    p = softmax(z)
+    assert np.all(np.isfinite(p)) and np.all(np.isfinite(log_softmax(z)))
+    assert p[0, 0] == pytest.approx(1 / (1 + math.exp(-1)), rel=1e-14)
+    y = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 0.0]])  # both examples confidently wrong
+    # example 1: logsumexp(1000, -1000, 999) + 1000; example 2: logsumexp(-1000, 1000, 0) + 1000
+    assert cross_entropy(z, y) == pytest.approx(2000.0 + math.log1p(math.exp(-1)) / 2, rel=1e-14)
+    np.testing.assert_allclose(d_cross_entropy(z, y), (p - y) / 2, atol=1e-15)
+
+
+@given(st.lists(finite_scores, min_size=2, max_size=5), st.integers(min_value=0, max_value=4))
+def test_cross_entropy_is_logsumexp_minus_the_true_score(scores, c):
+    z = np.array(scores)
+    c = c % z.size
+    y = np.zeros_like(z)
+    y[c] = 1.0
+    expected = scipy.special.logsumexp(z) - z[c]
+    assert cross_entropy(z, y) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+def test_cross_entropy_with_probability_targets_and_a_batch_mean():
+    rng = np.random.default_rng(5)
+    z = rng.normal(size=(3, 4))
+    y = scipy.special.softmax(rng.normal(size=(3, 4)), axis=0)  # soft targets
+    expected = np.mean([-(y[:, k] * scipy.special.log_softmax(z[:, k])).sum() for k in range(4)])
+    assert cross_entropy(z, y) == pytest.approx(expected, rel=1e-13)
+    assert cross_entropy(z.T, y.T, axis=1) == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("shape", [(4,), (3, 1), (3, 5)])
+def test_d_cross_entropy_against_finite_differences(shape):
+    rng = np.random.default_rng(sum(shape))
+    z = rng.normal(scale=2, size=shape)
+    labels = rng.integers(0, shape[0], size=shape[1:] or None)
+    y = np.eye(shape[0])[:, labels] if len(shape) == 2 else np.eye(shape[0])[labels]
+    numeric = fd_jacobian(lambda flat: cross_entropy(flat.reshape(shape), y), z.ravel()).reshape(shape)
+    np.testing.assert_allclose(d_cross_entropy(z, y), numeric, atol=1e-8)
+    n = 1 if len(shape) == 1 else shape[1]
+    np.testing.assert_allclose(d_cross_entropy(z, y), (scipy.special.softmax(z, axis=0) - y) / n, atol=1e-15)
+
+
+def test_d_cross_entropy_along_axis_1_is_the_transpose():
+    rng = np.random.default_rng(8)
+    z = rng.normal(size=(3, 6))
+    y = np.eye(3)[:, rng.integers(0, 3, size=6)]
+    np.testing.assert_allclose(d_cross_entropy(z.T, y.T, axis=1), d_cross_entropy(z, y).T, rtol=1e-15)
+
+
+def test_cross_entropy_against_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(9)
+    z = rng.normal(scale=3, size=(4, 7))
+    labels = rng.integers(0, 4, size=7)
+    y = np.eye(4)[:, labels]
+    logits = torch.tensor(z.T, dtype=torch.float64, requires_grad=True)  # torch puts examples in rows
+    loss = torch.nn.functional.cross_entropy(logits, torch.tensor(labels))
+    loss.backward()
+    assert cross_entropy(z, y) == pytest.approx(loss.item(), rel=1e-13)
+    np.testing.assert_allclose(d_cross_entropy(z, y), logits.grad.numpy().T, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(softmax(z), torch.softmax(logits, dim=1).detach().numpy().T, rtol=1e-13)
+
+
+ACTIVATION_ERRORS = [
+    (lambda: relu("1"), TypeError, "z must be a real number or an array of real numbers, got str"),
+    (lambda: d_relu(np.array([1 + 2j])), TypeError, "dtype complex128"),
+    (lambda: softmax(3.0), ValueError, r"z must be at least 1-D, the scores of K classes, got shape \(\)"),
+    (lambda: softmax([1.0, np.nan]), ValueError, r"z must be finite, got nan at index \(1,\)"),
+    (lambda: softmax([[1.0], [np.inf]]), ValueError, r"z must be finite, got inf at index \(1, 0\)"),
+    (lambda: softmax([True, False]), TypeError, "z must be an array of real numbers, got list with dtype bool"),
+    (lambda: softmax(np.zeros((0, 3))), ValueError, "at least one class along axis 0"),
+    (lambda: softmax([1.0, 2.0], axis=1), ValueError, r"axis=1 is out of range for z of shape \(2,\)"),
+    (
+        lambda: log_softmax([1.0, 2.0], axis=0.5),
+        TypeError,
+        r"axis must be an integer of at least -1 \(the axis of the classes in z\), got float",
+    ),
+    (lambda: softmax([[1.0, 2.0], [3.0]]), TypeError, "z must be an array of real numbers"),
+    (lambda: cross_entropy(np.zeros((2, 2, 2)), np.zeros((2, 2, 2))), ValueError, r"1-D \(K,\) or 2-D \(K, N\)"),
+    (
+        lambda: cross_entropy(np.zeros((3, 2)), np.eye(2)),
+        ValueError,
+        r"y must have the shape of z, \(3, 2\), one target per score, got shape \(2, 2\)",
+    ),
+    (
+        lambda: cross_entropy([0.0, 0.0], [1.5, -0.5]),
+        ValueError,
+        r"y must be non-negative \(one-hot labels or probabilities\), got -0.5 at index \(1,\)",
+    ),
+    (
+        lambda: d_cross_entropy(np.zeros((2, 2)), [[1.0, 0.0], [1.0, 0.5]]),
+        ValueError,
+        "each example's targets y must sum to 1 along axis 0 .*got a sum of 2 for example 0",
+    ),
+    (lambda: d_cross_entropy([0.0, 0.0], [0.5, 0.25]), ValueError, "got a sum of 0.75$"),
+    (lambda: cross_entropy([0.0, 1.0], ["a", "b"]), TypeError, "y must be an array of real numbers"),
+    (lambda: cross_entropy([0.0, 1.0], [np.nan, 1.0]), ValueError, "y must be finite, got nan"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "match"), ACTIVATION_ERRORS, ids=[m[:40] for _, _, m in ACTIVATION_ERRORS])
+def test_activation_validation(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -42,6 +42,7 @@ __all__ = [
     "cos",
     "tanh",
     "sigmoid",
+    "relu",
     "topological_order",
     "grad",
     "jacobian",
@@ -77,7 +78,7 @@ class Var:
 
     Arithmetic (``+ - * / **``, unary minus) with other ``Var`` objects or real
     numbers, and the functions :func:`exp`, :func:`log`, :func:`sin`,
-    :func:`cos`, :func:`tanh` and :func:`sigmoid`, make new nodes. Each node keeps
+    :func:`cos`, :func:`tanh`, :func:`sigmoid` and :func:`relu`, make new nodes. Each node keeps
     its ``value``, its parents and the local derivatives
     :math:`\\partial v / \\partial v_p`; :meth:`backward` fills in ``grad``,
     :math:`\\partial f / \\partial v`, in every node of the graph.
@@ -390,7 +391,7 @@ class Tensor:
     Supports ``+ - * /`` (entry by entry, with numpy's broadcasting), ``**`` with
     a constant exponent, unary minus, ``@`` (matrix product), :meth:`sum`,
     ``.T`` and the functions :func:`exp`, :func:`log`, :func:`sin`, :func:`cos`,
-    :func:`tanh` and :func:`sigmoid`. Each node stores, for each parent, the map
+    :func:`tanh`, :func:`sigmoid` and :func:`relu`. Each node stores, for each parent, the map
     from :math:`\\bar v = \\partial f/\\partial v` to the parent's share of its
     gradient (a vector-Jacobian product); where numpy broadcast a parent, that
     share is summed back to the parent's shape.
@@ -630,7 +631,26 @@ Dual(0.5, 0.25)
 
 Introduced in: Module 3, *Automatic Differentiation from Scratch* (``book/m3/autodiff.md``).
 """
-for _f, _name in ((exp, "exp"), (log, "log"), (sin, "sin"), (cos, "cos"), (tanh, "tanh"), (sigmoid, "sigmoid")):
+relu = _elementary("relu", lambda x: np.maximum(x, 0.0), lambda x: np.where(x > 0, 1.0, 0.0))
+relu.__doc__ = """The rectified linear unit :math:`\\max(0, x)`, with derivative 1 for :math:`x > 0` and 0 for :math:`x \\le 0`.
+
+At the kink :math:`x = 0` the derivative is taken to be 0, as :func:`mvcalc.nn.d_relu` does.
+
+>>> relu(Dual(-1.5, 1.0)), relu(Dual(2.0, 1.0))
+(Dual(0.0, 0.0), Dual(2.0, 1.0))
+
+Introduced in: Module 3, *ReLU, Softmax and Cross-Entropy* (``book/m3/activations.md``).
+"""
+_ELEMENTARY = (
+    (exp, "exp"),
+    (log, "log"),
+    (sin, "sin"),
+    (cos, "cos"),
+    (tanh, "tanh"),
+    (sigmoid, "sigmoid"),
+    (relu, "relu"),
+)
+for _f, _name in _ELEMENTARY:
     _f.__name__ = _f.__qualname__ = _name
 
 

@@ -38,6 +38,12 @@ __all__ = [
     "sigmoid",
     "d_sigmoid",
     "d_tanh",
+    "relu",
+    "d_relu",
+    "softmax",
+    "log_softmax",
+    "cross_entropy",
+    "d_cross_entropy",
     "init_network",
     "feed_forward",
     "cost",
@@ -200,6 +206,328 @@ def d_tanh(z: ArrayLike) -> np.ndarray | float:
     z = _as_float(z)
     e = np.exp(-np.abs(z)) ** 2  # e^{-2|z|}, squared so that 2|z| cannot overflow
     return _scalar_or_array(4.0 * e / (1.0 + e) ** 2)
+
+
+def relu(z: ArrayLike) -> np.ndarray | float:
+    """The rectified linear unit: the input where it is positive, zero elsewhere.
+
+    .. math::
+
+        \\operatorname{ReLU}(z) = \\max(0, z)
+
+    Parameters
+    ----------
+    z : float or array_like
+        Any shape; applied entry by entry. As for :func:`sigmoid`, infinities
+        pass through (``relu(inf)`` is ``inf``).
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\max(0, z)`, with the shape of ``z``.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real (a string, a complex number or a boolean).
+
+    Examples
+    --------
+    >>> relu(-2.0), relu(3.5)
+    (0.0, 3.5)
+    >>> print(relu(np.array([-1.0, 0.0, 0.5])))
+    [0.  0.  0.5]
+
+    Introduced in: Module 3, *ReLU, Softmax and Cross-Entropy* (``book/m3/activations.md``).
+    """
+    return _scalar_or_array(np.maximum(_as_float(z), 0.0))
+
+
+def d_relu(z: ArrayLike) -> np.ndarray | float:
+    """Derivative of the rectified linear unit: 1 where the input is positive, 0 elsewhere.
+
+    .. math::
+
+        \\operatorname{ReLU}'(z) = \\begin{cases} 1, & z > 0, \\\\ 0, & z \\le 0. \\end{cases}
+
+    At the kink :math:`z = 0` the derivative does not exist: the slope is 0 on
+    the left and 1 on the right. Any value in :math:`[0, 1]` is a valid
+    *subgradient* there; this function returns 0, as PyTorch and JAX do. An
+    input that is exactly 0 is rare in training, so the choice hardly matters.
+
+    Parameters
+    ----------
+    z : float or array_like
+        Any shape; applied entry by entry.
+
+    Returns
+    -------
+    float or ndarray
+        0.0 or 1.0 in each entry, with the shape of ``z``.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real.
+
+    Examples
+    --------
+    >>> print(d_relu(np.array([-1.0, 0.0, 0.5])))
+    [0. 0. 1.]
+
+    Introduced in: Module 3, *ReLU, Softmax and Cross-Entropy* (``book/m3/activations.md``).
+    """
+    return _scalar_or_array((_as_float(z) > 0).astype(np.float64))
+
+
+# ---------------------------------------------------------------------------
+# Softmax and cross-entropy: scores of K classes, one column per example
+# ---------------------------------------------------------------------------
+
+
+def _check_scores(z: Any, axis: Any, name: str = "z", max_ndim: int | None = None) -> tuple[np.ndarray, int]:
+    """``z`` as a finite float64 array with at least one class along ``axis``; the axis made non-negative."""
+    try:
+        arr = np.asarray(z)
+    except (ValueError, TypeError) as exc:  # e.g. a ragged list of lists
+        raise TypeError(f"{name} must be an array of real numbers, got {type(z).__name__}: {exc}") from exc
+    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of real numbers, got {type(z).__name__} with dtype {arr.dtype}")
+    arr = arr.astype(np.float64, copy=False)
+    if arr.ndim == 0 or (max_ndim is not None and arr.ndim > max_ndim):
+        allowed = "1-D (K,) or 2-D (K, N)" if max_ndim == 2 else "at least 1-D"
+        raise ValueError(f"{name} must be {allowed}, the scores of K classes, got shape {arr.shape}")
+    axis = check_integer(axis, "axis", minimum=-arr.ndim, what=f"the axis of the classes in {name}")
+    if axis >= arr.ndim:
+        raise ValueError(f"axis={axis} is out of range for {name} of shape {arr.shape} ({arr.ndim}-D)")
+    axis = int(axis) % arr.ndim
+    if arr.shape[axis] == 0:
+        raise ValueError(f"{name} must have at least one class along axis {axis}, got shape {arr.shape}")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} must be finite, got {arr[index]} at index {index}")
+    return arr, axis
+
+
+def _check_targets(y: Any, z: np.ndarray, axis: int) -> np.ndarray:
+    """``y`` of the shape of ``z``, non-negative, each example's entries summing to 1 along ``axis``."""
+    y, _ = _check_scores(y, axis, name="y")
+    if y.shape != z.shape:
+        raise ValueError(f"y must have the shape of z, {z.shape}, one target per score, got shape {y.shape}")
+    if (y < 0).any():
+        index = tuple(int(i) for i in np.argwhere(y < 0)[0])
+        raise ValueError(f"y must be non-negative (one-hot labels or probabilities), got {y[index]} at index {index}")
+    totals = y.sum(axis=axis)
+    off = np.abs(totals - 1.0) > 1e-6
+    if off.any():
+        k = tuple(int(i) for i in np.argwhere(off)[0]) if totals.ndim else ()
+        where = f" for example {k[0]}" if k else ""
+        raise ValueError(
+            f"each example's targets y must sum to 1 along axis {axis} (one-hot labels or probabilities), "
+            f"got a sum of {float(totals[k]):.6g}{where}"
+        )
+    return y
+
+
+def _log_softmax(z: np.ndarray, axis: int) -> np.ndarray:
+    shifted = z - z.max(axis=axis, keepdims=True)  # the largest score becomes 0: no exponential overflows
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def softmax(z: ArrayLike, axis: int = 0) -> np.ndarray:
+    """Turn scores into probabilities: exponentiate and normalise, computed without overflow.
+
+    .. math::
+
+        p_i = \\frac{e^{z_i}}{\\sum_{j=1}^{K} e^{z_j}}
+            = \\frac{e^{z_i - m}}{\\sum_{j=1}^{K} e^{z_j - m}}, \\qquad m = \\max_j z_j .
+
+    Adding a constant to every score leaves :math:`p` unchanged, so the second
+    form, with the largest shifted score 0, is evaluated: every exponential
+    is at most 1 and cannot overflow. The result equals
+    ``scipy.special.softmax(z, axis=axis)``.
+
+    Parameters
+    ----------
+    z : array_like
+        The scores of :math:`K` classes along ``axis``. As everywhere in
+        :mod:`mvcalc.nn`, examples are columns: ``z`` of shape ``(K, N)``
+        holds one column of scores per example, and the default ``axis=0``
+        normalises each column. A 1-D ``z`` of shape ``(K,)`` is one example.
+    axis : int, optional
+        The axis of the classes; default 0.
+
+    Returns
+    -------
+    ndarray
+        The probabilities, with the shape of ``z``: positive (or 0 where a
+        score is more than about 745 below the largest) and summing to 1
+        along ``axis``.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers, or ``axis`` not an integer.
+    ValueError
+        If ``z`` is a scalar, has no class along ``axis``, is not finite, or
+        ``axis`` is out of range.
+
+    Examples
+    --------
+    >>> print(np.round(softmax([2.0, 1.0, 0.1]), 6))
+    [0.659001 0.242433 0.098566]
+    >>> print(softmax([1000.0, 1000.0]))     # e^1000 would overflow
+    [0.5 0.5]
+    >>> softmax([[1.0, 0.0], [1.0, 3.0]]).sum(axis=0)
+    array([1., 1.])
+
+    Introduced in: Module 3, *ReLU, Softmax and Cross-Entropy* (``book/m3/activations.md``).
+    """
+    z, axis = _check_scores(z, axis)
+    return np.exp(_log_softmax(z, axis))
+
+
+def log_softmax(z: ArrayLike, axis: int = 0) -> np.ndarray:
+    """The logarithm of :func:`softmax`, computed directly by the log-sum-exp trick.
+
+    .. math::
+
+        \\log p_i = z_i - \\log \\sum_{j=1}^{K} e^{z_j}
+                  = (z_i - m) - \\log \\sum_{j=1}^{K} e^{z_j - m},
+        \\qquad m = \\max_j z_j .
+
+    ``np.log(softmax(z))`` would give :math:`-\\infty` where a probability
+    underflows to 0; this form stays finite for every finite score. The result
+    equals ``scipy.special.log_softmax(z, axis=axis)``.
+
+    Parameters
+    ----------
+    z : array_like
+        The scores, as for :func:`softmax`: shape ``(K, N)`` with the classes
+        along ``axis`` (default 0, one column per example), or ``(K,)``.
+    axis : int, optional
+        The axis of the classes; default 0.
+
+    Returns
+    -------
+    ndarray
+        :math:`\\log p`, with the shape of ``z``; every entry :math:`\\le 0`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`softmax`.
+
+    Examples
+    --------
+    >>> print(np.round(log_softmax([2.0, 1.0, 0.1]), 6))
+    [-0.41703 -1.41703 -2.31703]
+    >>> print(log_softmax([0.0, -1000.0]))    # np.log(softmax(...)) gives -inf here
+    [    0. -1000.]
+
+    Introduced in: Module 3, *ReLU, Softmax and Cross-Entropy* (``book/m3/activations.md``).
+    """
+    z, axis = _check_scores(z, axis)
+    return _log_softmax(z, axis)
+
+
+def _examples(z: np.ndarray, axis: int) -> int:
+    return 1 if z.ndim == 1 else z.shape[1 - axis]
+
+
+def cross_entropy(z: ArrayLike, y: ArrayLike, axis: int = 0) -> float:
+    """The mean cross-entropy of scores ``z`` against targets ``y``: the loss of a classifier.
+
+    .. math::
+
+        L = -\\frac{1}{N} \\sum_{k=1}^{N} \\sum_{i=1}^{K} y_{ik} \\log p_{ik},
+        \\qquad p_{:,k} = \\operatorname{softmax}(z_{:,k}).
+
+    With one-hot targets only the true class's term survives, and
+    :math:`L` is the mean of :math:`-\\log p_{\\text{true}}`. The logarithms come
+    from :func:`log_softmax`, so :math:`L` is finite for every finite score.
+    For each example this is ``scipy.special.logsumexp(z) - y @ z``.
+
+    Parameters
+    ----------
+    z : array_like, shape (K, N) or (K,)
+        The scores: one column of :math:`K` class scores per example (with
+        the default ``axis=0``), or one example.
+    y : array_like, the shape of ``z``
+        The targets: one-hot labels or probabilities, each example's entries
+        non-negative and summing to 1 along ``axis``.
+    axis : int, optional
+        The axis of the classes; default 0. The mean is over the other axis.
+
+    Returns
+    -------
+    float
+        :math:`L \\ge 0`.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` or ``y`` is not an array of real numbers, or ``axis`` not an
+        integer.
+    ValueError
+        If ``z`` is not 1-D or 2-D, either is not finite, ``y`` does not have
+        the shape of ``z``, has a negative entry, or an example whose targets
+        do not sum to 1.
+
+    Examples
+    --------
+    >>> z = np.array([[2.0, 0.5], [1.0, 2.5], [0.1, 0.0]])    # 3 classes, 2 examples
+    >>> y = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])    # classes 0 and 1
+    >>> print(f"{cross_entropy(z, y):.6f}")
+    0.306882
+
+    Introduced in: Module 3, *ReLU, Softmax and Cross-Entropy* (``book/m3/activations.md``).
+    """
+    z, axis = _check_scores(z, axis, max_ndim=2)
+    y = _check_targets(y, z, axis)
+    return float(-(y * _log_softmax(z, axis)).sum() / _examples(z, axis))
+
+
+def d_cross_entropy(z: ArrayLike, y: ArrayLike, axis: int = 0) -> np.ndarray:
+    """The gradient of :func:`cross_entropy` with respect to the scores: probabilities minus targets.
+
+    .. math::
+
+        \\frac{\\partial L}{\\partial z} = \\frac{1}{N}\\,(P - Y),
+        \\qquad P = \\operatorname{softmax}(z),
+
+    the softmax Jacobian :math:`\\operatorname{diag}(p) - p p^\\top` and the
+    derivative :math:`-y_i / p_i` of :math:`-\\sum_i y_i \\log p_i`, multiplied by
+    the chain rule; the sum of each example's targets being 1 makes everything
+    else cancel.
+
+    Parameters
+    ----------
+    z, y, axis
+        As for :func:`cross_entropy`.
+
+    Returns
+    -------
+    ndarray
+        :math:`\\partial L / \\partial z`, with the shape of ``z``; each example's
+        entries sum to 0.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`cross_entropy`.
+
+    Examples
+    --------
+    >>> print(np.round(d_cross_entropy([2.0, 1.0, 0.1], [1.0, 0.0, 0.0]), 6))
+    [-0.340999  0.242433  0.098566]
+
+    Introduced in: Module 3, *ReLU, Softmax and Cross-Entropy* (``book/m3/activations.md``).
+    """
+    z, axis = _check_scores(z, axis, max_ndim=2)
+    y = _check_targets(y, z, axis)
+    return (np.exp(_log_softmax(z, axis)) - y) / _examples(z, axis)
 
 
 # ---------------------------------------------------------------------------
