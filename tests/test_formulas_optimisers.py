@@ -183,3 +183,150 @@ def test_steps_per_epoch():
         maxiter=8,
     )
     assert seen[:8] == [4] * 7 + [2] and int(np.ceil(30 / 4)) == 8
+
+
+# --- the methods on the network ----------------------------------------------------------------------------------
+# The page trains the 1-6-7-2 network of Module 3 on the heart curve with every method. Here the five updates are
+# written again by hand, the parameters are packed by a flatten of this file's own (np.split, not the page's
+# slicing), the gradient comes from mvcalc.nn.backprop and the cost from mvcalc.nn.cost at every iterate.
+
+NET_SIZES = [1, 6, 7, 2]
+NET_TARGET, NET_BUDGET = 0.02, 300
+NET_GRIDS = {  # the page's grids and constants: mu = 0.9; RMSProp beta = 0.9; Adam 0.9, 0.999; eps = 1e-8
+    "gd": [3.5, 7.0, 14.0],
+    "mom": [1.75, 3.5, 7.0],
+    "nest": [1.75, 3.5, 7.0],
+    "rms": [0.08, 0.16, 0.32],
+    "adam": [0.08, 0.16, 0.32],
+}
+
+
+def _net_problem():
+    x_heart, y_heart = mvcalc.datasets.heart_curve()
+    start = mvcalc.nn.init_network(NET_SIZES, np.random.default_rng(0))
+    shapes = [block.shape for layer in start for block in layer]
+    cuts = np.cumsum([r * c for r, c in shapes])[:-1]
+
+    def to_network(theta):
+        blocks = [piece.reshape(shape) for piece, shape in zip(np.split(theta, cuts), shapes)]
+        return list(zip(blocks[0::2], blocks[1::2]))
+
+    def grad(theta):
+        return np.concatenate([block.ravel() for layer in mvcalc.nn.backprop(to_network(theta), x_heart, y_heart)
+                               for block in layer])  # fmt: skip
+
+    def cost(theta):
+        return mvcalc.nn.cost(to_network(theta), x_heart, y_heart)
+
+    theta0 = np.concatenate([block.ravel() for layer in start for block in layer])
+    return theta0, grad, cost
+
+
+def _by_hand(kind, step, theta0, grad, steps):
+    """The iterates of one of the five methods, from its definition on the page."""
+    mu, beta, b1, b2, eps = 0.9, 0.9, 0.9, 0.999, 1e-8
+    x, v, s, m = theta0.copy(), np.zeros_like(theta0), np.zeros_like(theta0), np.zeros_like(theta0)
+    path = [x]
+    for t in range(1, steps + 1):
+        g = grad(x)
+        if kind == "gd":
+            x = x - step * g
+        elif kind == "mom":
+            v = mu * v + g
+            x = x - step * v
+        elif kind == "nest":
+            v = mu * v + g
+            x = x - step * (g + mu * v)
+        elif kind == "rms":
+            s = beta * s + (1 - beta) * g**2
+            x = x - step * g / (np.sqrt(s) + eps)
+        else:
+            m = b1 * m + (1 - b1) * g
+            s = b2 * s + (1 - b2) * g**2
+            x = x - step * (m / (1 - b1**t)) / (np.sqrt(s / (1 - b2**t)) + eps)
+        path.append(x)
+    return np.array(path)
+
+
+def test_the_network_has_77_parameters_and_a_flattened_gradient_in_their_order():
+    theta0, grad, cost = _net_problem()
+    assert theta0.size == sum(n_out * n_in + n_out for n_in, n_out in zip(NET_SIZES[:-1], NET_SIZES[1:])) == 77
+    direction = np.random.default_rng(2).standard_normal(77)
+    for h in (1e-4, 1e-5):
+        central = (cost(theta0 + h * direction) - cost(theta0 - h * direction)) / (2 * h)
+        assert central == pytest.approx(grad(theta0) @ direction, rel=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("kind", "method", "kwargs"),
+    [
+        ("gd", mvcalc.gradient_descent, {"step": 7.0}),
+        ("mom", optimisers.momentum, {"step": 3.5, "momentum": 0.9}),
+        ("nest", optimisers.nesterov, {"step": 3.5, "momentum": 0.9}),
+        ("rms", optimisers.rmsprop, {"step": 0.16, "beta": 0.9}),
+        ("adam", optimisers.adam, {"step": 0.16}),
+    ],
+)
+def test_the_library_follows_the_hand_written_updates_on_the_network(kind, method, kwargs):
+    theta0, grad, _ = _net_problem()
+    ours = method(grad, theta0, maxiter=25, **kwargs).history.x
+    np.testing.assert_allclose(ours, _by_hand(kind, kwargs["step"], theta0, grad, 25), rtol=1e-10, atol=1e-12)
+
+
+def test_momentum_on_a_constant_slope_moves_gamma_over_one_minus_mu_per_step():
+    """The page's question: v_n = g (1 + μ + ... + μ^(n-1)) → g / (1 - μ), so the step tends to γ g / (1 - μ)."""
+    n, k = sp.symbols("n k", positive=True, integer=True)
+    d = sp.symbols("d", positive=True)  # d = 1 - μ > 0
+    v_n = sp.summation((1 - d) ** k, (k, 0, n - 1))
+    assert sp.simplify(v_n - (1 - (1 - d) ** n) / d) == 0
+    assert sp.limit(v_n.subs(d, sp.Rational(1, 10)), n, sp.oo) == 10
+    res = optimisers.momentum(lambda p: np.array([1.0]), [0.0], step=3.5, momentum=0.9, maxiter=400)
+    assert np.diff(res.history.x[:, 0])[-1] == pytest.approx(-3.5 / (1 - 0.9), rel=1e-12)
+
+
+def test_a_running_mean_remembers_about_one_over_one_minus_beta_steps():
+    """A gradient 1/(1 - β) steps old keeps the weight β^(1/(1 - β)) of the newest, which tends to 1/e."""
+    b = sp.symbols("b", positive=True)
+    assert sp.limit(b ** (1 / (1 - b)), b, 1, dir="-") == sp.exp(-1)
+    for decay, steps in ((0.9, 10), (0.999, 1000)):
+        assert 1 / (1 - decay) == pytest.approx(steps)
+        assert decay**steps == pytest.approx(np.exp(-1), abs=0.02)
+
+
+def _network_table():
+    """For each method: its kept step, iterations to cost < 0.02 (None if not in 300) and every step's costs."""
+    theta0, grad, cost = _net_problem()
+    runs = {}
+    for kind, steps in NET_GRIDS.items():
+        for step in steps:
+            costs = np.array([cost(p) for p in _by_hand(kind, step, theta0, grad, NET_BUDGET)])
+            below = np.flatnonzero(costs < NET_TARGET)
+            runs[kind, step] = (int(below[0]) if below.size else None, costs)
+    kept = {
+        kind: min(steps, key=lambda s, k=kind: (NET_BUDGET + 1 if runs[k, s][0] is None else runs[k, s][0], runs[k, s][1][-1]))
+        for kind, steps in NET_GRIDS.items()
+    }  # fmt: skip
+    return cost(theta0), kept, runs
+
+
+@pytest.mark.book
+def test_page_network_comparison():
+    from _page_values import assert_states
+
+    page = "m5/optimisers"
+    cost0, kept, runs = _network_table()
+    assert_states(page, "m5_opt_net_params", 77)
+    assert_states(page, "m5_opt_net_cost0", cost0)
+    for kind in NET_GRIDS:
+        hits, costs = runs[kind, kept[kind]]
+        assert_states(page, f"m5_opt_net_{kind}_step", kept[kind])
+        assert_states(page, f"m5_opt_net_{kind}_final", costs[-1])
+        if kind == "gd":
+            assert hits is None  # the page says plain descent does not reach the target in 300 steps
+        else:
+            assert_states(page, f"m5_opt_net_{kind}_hits", hits)
+    assert_states(page, "m5_opt_net_gd7_final", runs["gd", 7.0][1][-1])
+    assert_states(page, "m5_opt_net_nest7_final", runs["nest", 7.0][1][-1])
+    assert_states(page, "m5_opt_net_rms032_final", runs["rms", 0.32][1][-1])
+    assert_states(page, "m5_opt_net_ratio", runs["gd", kept["gd"]][1][-1] / runs["adam", kept["adam"]][1][-1])
+    assert all(runs[kind, kept[kind]][0] is not None for kind in ("mom", "nest", "rms", "adam"))

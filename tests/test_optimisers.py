@@ -105,48 +105,223 @@ def test_adam_follows_algorithm_1_of_the_paper():
     np.testing.assert_allclose(res.history.x, xs, rtol=1e-12)
 
 
-def _torch_path(make_optimiser, grad_of_tensor, steps):
-    torch = pytest.importorskip("torch")
-    p = torch.tensor(START, dtype=torch.float64, requires_grad=True)
-    opt = make_optimiser(torch, [p])
+# ------------------------------------------------------------------ against PyTorch (skipped without torch)
+#
+# Each test runs a method of mvcalc.optimisers and the matching torch.optim optimiser on the same problem, in
+# float64, with the same gradients (torch's autograd gives both), and asserts that the iterates agree to 1e-12
+# after N_TORCH_STEPS steps. The conventions line up exactly, so no transformation is needed; each docstring
+# says how the hyperparameters map. They differ only in the order of floating-point operations (torch's Adam
+# updates m by lerp, m + (1 - β₁)(g - m), and divides sqrt(v) by sqrt(1 - β₂ᵗ) instead of v by 1 - β₂ᵗ), which
+# changes the last bits of each step, far below the tolerance.
+
+N_TORCH_STEPS = 60
+SPD = (lambda M: M @ M.T + 0.5 * np.eye(3))(np.random.default_rng(7).standard_normal((3, 3)))
+SHIFT = np.random.default_rng(8).standard_normal(3)
+TORCH_START = np.random.default_rng(9).standard_normal(3)
+
+
+def _quadratic(p, torch):
+    """½ (p - c)ᵀ S (p - c) for a float64 tensor p, with a seeded symmetric positive definite S: convex."""
+    d = p - torch.as_tensor(SHIFT, dtype=torch.float64)
+    return 0.5 * d @ torch.as_tensor(SPD, dtype=torch.float64) @ d
+
+
+def _double_well(p, torch):
+    """Σ (pᵢ² - 1)² / 4 + 0.5 p₀p₁ - 0.3 p₁p₂ + 0.2 sin(3 p₀) for a float64 tensor p: non-convex."""
+    return torch.sum((p**2 - 1) ** 2) / 4 + 0.5 * p[0] * p[1] - 0.3 * p[1] * p[2] + 0.2 * torch.sin(3 * p[0])
+
+
+PROBLEMS = {"quadratic": _quadratic, "double-well": _double_well}
+
+
+@pytest.fixture(scope="module")
+def torch():
+    return pytest.importorskip("torch")
+
+
+def _autograd(torch, fn):
+    """The gradient of fn as a numpy function, by torch's autograd in float64: the one both sides use."""
+
+    def grad(x):
+        p = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        fn(p, torch).backward()
+        return p.grad.numpy().copy()
+
+    return grad
+
+
+def _torch_iterates(torch, fn, make_optimiser, steps=N_TORCH_STEPS, start=TORCH_START):
+    """The iterates of a torch.optim optimiser on fn from start: shape (steps + 1, n)."""
+    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    optimiser = make_optimiser([p])
     path = [p.detach().numpy().copy()]
     for _ in range(steps):
-        opt.zero_grad()
-        grad_of_tensor(p).backward()
-        opt.step()
+        optimiser.zero_grad()
+        fn(p, torch).backward()
+        optimiser.step()
         path.append(p.detach().numpy().copy())
     return np.array(path)
 
 
-def _torch_valley(p):
-    return (p[0] - 1) ** 2 + 10 * (p[1] - p[0] ** 2) ** 2
+def _ours(torch, fn, method, **kwargs):
+    """mvcalc's iterates on the same problem; gtol tiny so that no run stops before N_TORCH_STEPS."""
+    res = method(_autograd(torch, fn), TORCH_START, maxiter=N_TORCH_STEPS, gtol=1e-300, **kwargs)
+    assert res.nit == N_TORCH_STEPS, res.message
+    return res.history.x
 
 
+def _assert_agree(ours, theirs):
+    assert ours.shape == theirs.shape
+    assert np.max(np.abs(ours[-1] - ours[0])) > 0.1  # the runs went somewhere, so agreeing means something
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("problem", PROBLEMS)
+@pytest.mark.parametrize(("step", "mu"), [(0.05, 0.0), (0.05, 0.5), (0.02, 0.9)])
+def test_momentum_matches_torch_sgd_with_momentum(torch, problem, step, mu):
+    """momentum(step=γ, momentum=μ) is torch.optim.SGD(lr=γ, momentum=μ, dampening=0).
+
+    Both keep v ← μv + g and step x ← x - γv (torch's first step sets v = g, which is the same with v₀ = 0).
+    The other common convention, v ← μv - γg and x ← x + v (Sutskever et al.), gives the same points for a
+    constant γ with its v equal to -γ times this one; see the test after this one.
+    """
+    fn = PROBLEMS[problem]
+    ours = _ours(torch, fn, optimisers.momentum, step=step, momentum=mu)
+    theirs = _torch_iterates(torch, fn, lambda ps: torch.optim.SGD(ps, lr=step, momentum=mu, dampening=0.0))
+    _assert_agree(ours, theirs)
+
+
+def test_momentum_with_the_learning_rate_inside_the_velocity_gives_the_same_points(torch):
+    """The transformation between the two conventions: u = -γv turns v ← μv + g, x ← x - γv into u ← μu - γg, x ← x + u."""
+    fn, step, mu = _double_well, 0.02, 0.9
+    grad = _autograd(torch, fn)
+    x, u, path = TORCH_START.copy(), np.zeros(3), [TORCH_START]
+    for _ in range(N_TORCH_STEPS):
+        u = mu * u - step * grad(x)
+        x = x + u
+        path.append(x)
+    _assert_agree(_ours(torch, fn, optimisers.momentum, step=step, momentum=mu), np.array(path))
+
+
+@pytest.mark.parametrize("problem", PROBLEMS)
+@pytest.mark.parametrize(("step", "mu"), [(0.05, 0.5), (0.02, 0.9)])
+def test_nesterov_matches_torch_sgd_with_nesterov(torch, problem, step, mu):
+    """nesterov(step=γ, momentum=μ) is torch.optim.SGD(lr=γ, momentum=μ, nesterov=True, dampening=0).
+
+    Both iterate the look-ahead point: v ← μv + g, x ← x - γ(g + μv).
+    """
+    fn = PROBLEMS[problem]
+    ours = _ours(torch, fn, optimisers.nesterov, step=step, momentum=mu)
+    theirs = _torch_iterates(
+        torch, fn, lambda ps: torch.optim.SGD(ps, lr=step, momentum=mu, nesterov=True, dampening=0.0)
+    )
+    _assert_agree(ours, theirs)
+
+
+@pytest.mark.parametrize("problem", PROBLEMS)
+@pytest.mark.parametrize(("step", "beta", "eps"), [(0.01, 0.9, 1e-8), (0.02, 0.99, 1e-8), (0.01, 0.9, 0.5)])
+def test_rmsprop_matches_torch_rmsprop(torch, problem, step, beta, eps):
+    """rmsprop(step=γ, beta=β, eps=ε) is torch.optim.RMSprop(lr=γ, alpha=β, eps=ε), uncentred and without momentum.
+
+    torch's ``alpha`` is the decay β of the mean square; both add ε to the root, x ← x - γ g / (√s + ε), not
+    inside it. The case ε = 0.5 makes that placement matter: ε inside the root would move the points by far
+    more than the tolerance. (PyTorch's default alpha is 0.99, mvcalc's beta 0.9: here both are given.)
+    """
+    fn = PROBLEMS[problem]
+    ours = _ours(torch, fn, optimisers.rmsprop, step=step, beta=beta, eps=eps)
+    theirs = _torch_iterates(
+        torch, fn, lambda ps: torch.optim.RMSprop(ps, lr=step, alpha=beta, eps=eps, momentum=0.0, centered=False)
+    )
+    _assert_agree(ours, theirs)
+
+
+@pytest.mark.parametrize("problem", PROBLEMS)
 @pytest.mark.parametrize(
-    ("ours", "theirs"),
-    [
-        (
-            lambda: optimisers.adam(valley_grad, START, step=0.05, maxiter=10),
-            lambda torch, ps: torch.optim.Adam(ps, lr=0.05),
-        ),
-        (
-            lambda: optimisers.momentum(valley_grad, START, step=0.005, momentum=0.9, maxiter=10),
-            lambda torch, ps: torch.optim.SGD(ps, lr=0.005, momentum=0.9),
-        ),
-        (
-            lambda: optimisers.nesterov(valley_grad, START, step=0.005, momentum=0.9, maxiter=10),
-            lambda torch, ps: torch.optim.SGD(ps, lr=0.005, momentum=0.9, nesterov=True),
-        ),
-        (
-            lambda: optimisers.rmsprop(valley_grad, START, step=0.01, beta=0.9, maxiter=10),
-            lambda torch, ps: torch.optim.RMSprop(ps, lr=0.01, alpha=0.9),
-        ),
-    ],
-    ids=["adam", "momentum", "nesterov", "rmsprop"],
+    ("step", "betas", "eps"), [(0.05, (0.9, 0.999), 1e-8), (0.02, (0.5, 0.9), 1e-8), (0.05, (0.9, 0.999), 0.1)]
 )
-def test_the_first_steps_match_pytorch(ours, theirs):
-    expected = _torch_path(theirs, _torch_valley, 10)
-    np.testing.assert_allclose(ours().history.x, expected, rtol=1e-10, atol=1e-12)
+def test_adam_matches_torch_adam(torch, problem, step, betas, eps):
+    """adam(step=γ, beta1=β₁, beta2=β₂, eps=ε) is torch.optim.Adam(lr=γ, betas=(β₁, β₂), eps=ε).
+
+    Both correct both means for their start at zero and add ε to the corrected root:
+    x ← x - γ m̂ / (√v̂ + ε). torch computes it as x - (γ / (1 - β₁ᵗ)) m / (√v / √(1 - β₂ᵗ) + ε), the same
+    number up to rounding. The paper's "efficient" form adds ε to √v instead, which is a different ε̂ = ε √(1 - β₂ᵗ)
+    (tested above with the paper's Algorithm 1); the case ε = 0.1 would tell the two apart.
+    """
+    fn = PROBLEMS[problem]
+    ours = _ours(torch, fn, optimisers.adam, step=step, beta1=betas[0], beta2=betas[1], eps=eps)
+    theirs = _torch_iterates(torch, fn, lambda ps: torch.optim.Adam(ps, lr=step, betas=betas, eps=eps))
+    _assert_agree(ours, theirs)
+
+
+def test_the_eps_cases_do_tell_the_placements_apart(torch):
+    """The large-ε cases above test where ε goes: put elsewhere, it moves the points by more than 1e-3.
+
+    RMSProp with ε inside the root, x ← x - γ g / √(s + ε), and Adam with ε added to the uncorrected root,
+    x ← x - γ m̂ / (√v + ε), each against torch.
+    """
+    fn, grad = _quadratic, _autograd(torch, _quadratic)
+    x, s, path = TORCH_START.copy(), np.zeros(3), [TORCH_START]
+    for _ in range(N_TORCH_STEPS):
+        g = grad(x)
+        s = 0.9 * s + 0.1 * g * g
+        x = x - 0.01 * g / np.sqrt(s + 0.5)
+        path.append(x)
+    theirs = _torch_iterates(torch, fn, lambda ps: torch.optim.RMSprop(ps, lr=0.01, alpha=0.9, eps=0.5))
+    assert np.max(np.abs(np.array(path) - theirs)) > 1e-3
+    step, (b1, b2), eps = 0.05, (0.9, 0.999), 0.1
+    x, m, v, path = TORCH_START.copy(), np.zeros(3), np.zeros(3), [TORCH_START]
+    for t in range(1, N_TORCH_STEPS + 1):
+        g = grad(x)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        x = x - step * (m / (1 - b1**t)) / (np.sqrt(v) + eps)
+        path.append(x)
+    theirs = _torch_iterates(torch, fn, lambda ps: torch.optim.Adam(ps, lr=step, betas=(b1, b2), eps=eps))
+    assert np.max(np.abs(np.array(path) - theirs)) > 1e-3
+
+
+SGD_X = np.round(np.random.default_rng(10).uniform(0.0, 4.0, 10), 3)
+SGD_Y = np.round(1.5 * SGD_X - 2.0 + np.random.default_rng(11).normal(0.0, 0.3, 10), 3)
+
+
+def _line_loss(p, batch, torch):
+    """The mean squared error of the line y = p₀x + p₁ over the examples in batch."""
+    xs = torch.as_tensor(SGD_X[batch], dtype=torch.float64)
+    ys = torch.as_tensor(SGD_Y[batch], dtype=torch.float64)
+    return torch.mean((ys - p[0] * xs - p[1]) ** 2)
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 10])
+def test_sgd_matches_torch_sgd_on_the_same_mini_batches(torch, batch_size):
+    """sgd(step=γ) is torch.optim.SGD(lr=γ), with each step's mini-batch the same on both sides.
+
+    torch.optim.SGD only steps; the batches are the caller's. They are made here as sgd documents it: each
+    epoch shuffles the examples with rng.permutation and cuts the order into consecutive pieces.
+    """
+    steps, seed, step = 25, 3, 0.05
+
+    def grad(x, batch):
+        p = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        _line_loss(p, batch, torch).backward()
+        return p.grad.numpy().copy()
+
+    ours = optimisers.sgd(
+        grad, [0.0, 0.0], n_samples=10, batch_size=batch_size, rng=np.random.default_rng(seed), step=step,
+        maxiter=steps,
+    ).history.x  # fmt: skip
+    rng, batches = np.random.default_rng(seed), []
+    while len(batches) < steps:
+        order = rng.permutation(10)
+        batches += [order[k : k + batch_size] for k in range(0, 10, batch_size)]
+    p = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    optimiser = torch.optim.SGD([p], lr=step)
+    theirs = [p.detach().numpy().copy()]
+    for batch in batches[:steps]:
+        optimiser.zero_grad()
+        _line_loss(p, batch, torch).backward()
+        optimiser.step()
+        theirs.append(p.detach().numpy().copy())
+    _assert_agree(ours, np.array(theirs))
 
 
 # ------------------------------------------------------------------ convergence
