@@ -33,8 +33,8 @@ other jobs running (load average about 2), steps per second:
     larger 1-64-64-2, N=1000       935-950       980-984           730-750
 
 PyTorch is not one of the book's requirements. Without it the script says so
-and measures mvcalc alone; to compare, install a CPU wheel of torch into the
-virtual environment.
+and measures mvcalc alone; to compare, install the CPU wheel of torch that
+``benchmarks/requirements.txt`` pins (``.venv/bin/pip install -r benchmarks/requirements.txt``).
 """
 
 from __future__ import annotations
@@ -136,8 +136,8 @@ def main() -> None:
         versions += f", torch {torch.__version__} (default: {torch.get_num_threads()} threads)"
     print(f"{versions}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start")
     if torch is None:
-        print("NOTE: PyTorch is not installed, so only mvcalc is measured. To compare, install a CPU wheel of")
-        print("      torch into .venv (it is not one of the book's requirements) and run this script again.")
+        print("NOTE: PyTorch is not installed, so only mvcalc is measured. To compare, run")
+        print("      .venv/bin/pip install -r benchmarks/requirements.txt (not one of the book's requirements).")
     print()
     header = f"{'problem':<28} {'mvcalc':>9} {'PyTorch':>9} {'ratio':>7} {'PyTorch, 1 thread':>18} {'ratio':>7}"
     print(header)
