@@ -62,14 +62,25 @@ def main() -> int:
     start = time.perf_counter()
     executor = load_executor("local-parallel", cache=cache)
     result = executor.run_and_cache(timeout=timeout, allow_errors=False)
-    elapsed = time.perf_counter() - start
-    print(
-        f"execute: {len(pages)} notebook pages; executed {len(result.succeeded)}, "
-        f"failed {len(result.errored)}, cached already {len(pages) - len(result.succeeded) - len(result.errored)} "
-        f"({elapsed:.1f} s)"
-    )
+    succeeded, excepted = list(result.succeeded), list(result.excepted)
     if result.errored:
-        for uri in result.errored:
+        # "errored" is jupyter-cache's failure around the execution, not in it: retrieving the page or
+        # storing its outputs. Two workers storing at once can race in its cache truncation ("Notebook
+        # file does not exist for cache record"), so those pages run once more, one at a time.
+        print(f"execute: retrying {len(result.errored)} page(s) that could not be cached, one at a time")
+        retry = load_executor("local-serial", cache=cache).run_and_cache(
+            filter_uris=list(result.errored), timeout=timeout, allow_errors=False
+        )
+        succeeded += retry.succeeded
+        excepted += retry.excepted + retry.errored
+    elapsed = time.perf_counter() - start
+    failed = len(excepted)
+    print(
+        f"execute: {len(pages)} notebook pages; executed {len(succeeded)}, "
+        f"failed {failed}, cached already {len(pages) - len(succeeded) - failed} ({elapsed:.1f} s)"
+    )
+    if excepted:
+        for uri in excepted:
             record = cache.get_project_record(uri)
             print(f"\nexecute: FAILED {Path(uri).relative_to(ROOT)}\n{record.traceback}", file=sys.stderr)
         return 1
