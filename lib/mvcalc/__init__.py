@@ -20,6 +20,9 @@ Each module is one idea of the book, in the order the book teaches it:
 - :mod:`mvcalc.display`: numbers typeset for the book's prose.
 """
 
+# Every module imported here needs only numpy, so that a page run in the browser (Pyodide) downloads
+# nothing else for `import mvcalc`: scipy, matplotlib and sympy are imported inside the functions that
+# use them (tests/test_lazy_imports.py checks it).
 from . import autodiff, checks, datasets, display, fitcheck, fitting, nn, optimisers, plotting, sandpit
 
 # mvcalc.quiz needs sympy, which the rest does not: `from mvcalc import quiz` imports it when a page asks

@@ -9,13 +9,16 @@ update, ``x - step * g``; :mod:`mvcalc.optimisers` adds momentum, Nesterov, RMSP
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.optimize
 from numpy.typing import ArrayLike
 
 from ._results import CONVERGED, DIVERGED, MAXITER, optimize_result
 from ._validation import as_point, call_checked, check_callable, check_integer, check_step, describe_point
+
+if TYPE_CHECKING:  # the annotations name scipy's result class; scipy is imported only where it is used
+    import scipy.optimize
 
 #: The iterates count as diverging once ``|x|`` exceeds this many times ``max(1, |x0|)``; the same bound for all.
 DIVERGENCE_BOUND = 1e8

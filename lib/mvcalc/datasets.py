@@ -184,7 +184,9 @@ def heights() -> tuple[np.ndarray, np.ndarray]:
     """
     rng = np.random.default_rng(HEIGHTS_SEED)
     sample_cm = rng.normal(HEIGHTS_MEAN, HEIGHTS_SD, HEIGHTS_N)
-    millimetres = np.round(sample_cm * 10).astype(np.int64)  # as measured: to the nearest mm
+    # As measured, to the nearest mm; np.intp, the platform's index integer, is what np.bincount takes
+    # (32 bits in the browser's WebAssembly, where it refuses int64 with "Cannot cast array data").
+    millimetres = np.round(sample_cm * 10).astype(np.intp)
     n_bins, first_edge_mm, width_mm = 100, 500, 25
     counts = np.bincount((millimetres - first_edge_mm) // width_mm, minlength=n_bins)
     if counts.size != n_bins or np.any(millimetres < first_edge_mm):  # pragma: no cover - 16 SDs away

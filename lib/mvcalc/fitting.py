@@ -38,14 +38,16 @@ Practice* (``book/m6/in-practice.md``) and *Fitting the Distribution of Heights*
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.optimize
 from numpy.typing import ArrayLike
 
-from ._results import CONVERGED, DIVERGED, MAXITER, NO_DECREASE, STOPPED, optimize_result
+from ._results import CONVERGED, DIVERGED, MAXITER, NO_DECREASE, STOPPED, new_result, optimize_result
 from ._validation import as_point, as_real_array, call_checked, check_callable, check_integer, check_step
+
+if TYPE_CHECKING:  # the annotations name scipy's result class; scipy is imported only where it is used
+    import scipy.optimize
 
 __all__ = [
     "chi_squared",
@@ -211,7 +213,7 @@ def linear_fit(x: ArrayLike, y: ArrayLike, yerr: ArrayLike | None = None) -> sci
     s_yy = np.sum(w * (y - y_bar) ** 2)
     rvalue = np.sum(w * (x - x_bar) * (y - y_bar)) / np.sqrt(s_xx * s_yy) if s_yy > 0 else 0.0
     cov = scale * np.array([[1 / s_xx, -x_bar / s_xx], [-x_bar / s_xx, 1 / s + x_bar**2 / s_xx]])
-    return scipy.optimize.OptimizeResult(
+    return new_result(
         x=np.array([slope, intercept]),
         slope=float(slope),
         intercept=float(intercept),

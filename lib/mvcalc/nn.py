@@ -25,14 +25,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.optimize
 from numpy.typing import ArrayLike
 
 from ._results import CONVERGED, DIVERGED, NO_DECREASE, optimize_result
 from ._validation import check_callable, check_integer, check_real_scalar, check_rng, check_step
+
+if TYPE_CHECKING:  # the annotations name scipy's result class; scipy is imported only where it is used
+    import scipy.optimize
 
 __all__ = [
     "sigmoid",

@@ -27,6 +27,10 @@ of mvcalc shares:
   singular matrix), 4 took a fixed number of steps but the objective ended no
   lower than it started; ``success`` is ``status == 0``.
 
+Where scipy is not installed (a page run in the browser that never imports
+it), the result is mvcalc's own dict of the same fields, which reads and
+prints the same; only :func:`lagrange_multipliers` needs scipy itself.
+
 Introduced in: Module 5, *Newton–Raphson* (``book/m5/newton-raphson.md``),
 *Gradient Descent* (``book/m5/gradient-descent.md``) and *Lagrange Multipliers*
 (``book/m5/lagrange.md``).
@@ -35,9 +39,9 @@ Introduced in: Module 5, *Newton–Raphson* (``book/m5/newton-raphson.md``),
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.optimize
 from numpy.typing import ArrayLike
 
 from . import _descent
@@ -53,6 +57,9 @@ from ._validation import (
 )
 from .derivatives import derivative
 from .multivariate import gradient, jacobian
+
+if TYPE_CHECKING:  # the annotations name scipy's result class; scipy is imported only where it is used
+    import scipy.optimize
 
 __all__ = ["newton_raphson", "gradient_descent", "lagrange_multipliers", "DIVERGENCE_BOUND"]
 
@@ -390,6 +397,8 @@ def lagrange_multipliers(
     def grad_lagrangian(z: np.ndarray) -> np.ndarray:
         x, lam = z[:n], z[n]
         return np.append(gradient(f, x) - lam * gradient(g, x), -scalar_of_vector(g, x, "g"))
+
+    import scipy.optimize  # the one solver of mvcalc that needs scipy: a page that calls it loads scipy
 
     solution = scipy.optimize.root(grad_lagrangian, np.append(x0, lam0), jac=lambda z: jacobian(grad_lagrangian, z))
     x, lam = solution.x[:n], float(solution.x[n])

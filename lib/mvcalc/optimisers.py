@@ -32,14 +32,17 @@ Introduced in: Module 5, *Beyond Plain Descent: Momentum, RMSProp and Adam*
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.optimize
 from numpy.typing import ArrayLike
 
 from ._descent import DIVERGENCE_BOUND, descent_result, gradient_at, run_descent, scalar_of_vector
 from ._results import CONVERGED, DIVERGED, NO_DECREASE
 from ._validation import as_point, check_callable, check_integer, check_real_scalar, check_rng, check_step
+
+if TYPE_CHECKING:  # the annotations name scipy's result class; scipy is imported only where it is used
+    import scipy.optimize
 
 __all__ = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
 
