@@ -485,3 +485,29 @@ def test_step_too_small_to_move_x_is_an_error_not_nan(method):
     # 1e-17 is below half the float64 spacing at 1.0, so 1.0 + 1e-17 == 1.0.
     with pytest.raises(ValueError, match=r"too small to move x"):
         derivative(np.sin, 1.0, h=1e-17, method=method)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(
+    "reduction", [lambda t: np.sum(t**2), lambda t: np.linalg.norm(t), lambda t: np.prod(np.sin(t))]
+)
+def test_a_reduction_is_an_error_not_an_elementwise_derivative(method, reduction):
+    """One number that changes with x is not one value per entry: derivative refuses it (issue 16)."""
+    if method == "complex" and reduction(np.array([1j])).dtype.kind != "c":  # the norm is real for complex input
+        with pytest.raises(TypeError, match="needs f to accept complex input and return complex output"):
+            derivative(reduction, [1.0, 2.0, 3.0], method=method)
+    else:
+        with pytest.raises(ValueError, match=r"one value per entry.*mvcalc\.gradient"):
+            derivative(reduction, [1.0, 2.0, 3.0], method=method)
+    with pytest.raises(ValueError, match=r"one value per entry"):
+        secant_slope(reduction, [1.0, 2.0, 3.0], 0.1)
+
+
+def test_a_reduction_at_symmetric_points_is_still_refused():
+    # sum(t**2) takes the same value at x + h and x - h for x = (-1, 1), but not at x itself
+    with pytest.raises(ValueError, match="one value per entry"):
+        derivative(lambda t: np.sum(t**2), [-1.0, 1.0])
+
+
+def test_one_number_for_one_entry_is_that_entry_s_value():
+    assert derivative(lambda t: np.sum(t**2), [3.0]) == pytest.approx([6.0], rel=1e-9)

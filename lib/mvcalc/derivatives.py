@@ -166,6 +166,7 @@ def derivative(f: Callable, x: ArrayLike, *, h: float | None = None, method: str
                 "output (use numpy functions such as np.sin, not math.sin); "
                 f"f returned dtype {np.asarray(value).dtype}"
             )
+        _check_constant(f, x, (value,))
         result = value.imag / step
     else:
         # Make the step exactly representable, so that (x + h) - x == h.
@@ -176,11 +177,15 @@ def derivative(f: Callable, x: ArrayLike, *, h: float | None = None, method: str
                 f"x = {x[step == 0].ravel()[0]!r}; use a larger h (or h=None)"
             )
         if method == "central":
-            result = (_call(f, x + step, x.shape, "at x + h") - _call(f, x - step, x.shape, "at x - h")) / (2 * step)
+            ahead, behind = _call(f, x + step, x.shape, "at x + h"), _call(f, x - step, x.shape, "at x - h")
+            result = (ahead - behind) / (2 * step)
         elif method == "forward":
-            result = (_call(f, x + step, x.shape, "at x + h") - _call(f, x, x.shape, "at x")) / step
+            ahead, behind = _call(f, x + step, x.shape, "at x + h"), _call(f, x, x.shape, "at x")
+            result = (ahead - behind) / step
         else:
-            result = (_call(f, x, x.shape, "at x") - _call(f, x - step, x.shape, "at x - h")) / step
+            ahead, behind = _call(f, x, x.shape, "at x"), _call(f, x - step, x.shape, "at x - h")
+            result = (ahead - behind) / step
+        _check_constant(f, x, (ahead, behind))
     result = np.asarray(result, dtype=np.float64)
     return result if result.ndim else float(result)
 
@@ -221,8 +226,9 @@ def secant_slope(f: Callable, x: ArrayLike, h: ArrayLike) -> np.ndarray | float:
     if np.any(h == 0):
         raise ValueError("h must be non-zero: the run of a secant cannot be zero")
     x, h = np.broadcast_arrays(x, h)
-    rise = _call(f, x + h, x.shape, "at x + h") - _call(f, x, x.shape, "at x")
-    result = rise / h
+    ahead, here = _call(f, x + h, x.shape, "at x + h"), _call(f, x, x.shape, "at x")
+    _check_constant(f, x, (ahead, here))
+    result = (ahead - here) / h
     return result if result.ndim else float(result)
 
 
@@ -232,12 +238,34 @@ def _check_method(method: str) -> str:
     return method
 
 
+def _check_constant(f: Callable, x: np.ndarray, values: tuple[np.ndarray, ...]) -> None:
+    """A single number returned for an array ``x`` is a constant function's value, or an error.
+
+    ``derivative`` differentiates elementwise, so ``f`` must return one value per entry of ``x``.
+    A constant such as ``lambda x: 4.0`` may return one number; a reduction such as
+    ``lambda t: np.sum(t**2)`` also returns one number, and its "elementwise derivative" would be
+    meaningless. The two are told apart by the value: a constant has the same value at ``x`` and
+    at every step from it.
+    """
+    if x.size <= 1 or not any(v.ndim == 0 for v in values):
+        return
+    at_x = np.asarray(f(x.copy()))
+    if at_x.ndim == 0 and all(np.all(v == at_x) for v in values):
+        return
+    raise ValueError(
+        f"f must return an array of the same shape as its input {x.shape}, one value per entry: it "
+        "returned a single number that changes with x, as a sum or a norm does. derivative "
+        "differentiates elementwise; for the derivatives of a function of a vector use "
+        "mvcalc.gradient (or mvcalc.jacobian)"
+    )
+
+
 def _call(f: Callable, x: np.ndarray, shape: tuple, where: str, complex_ok: bool = False) -> np.ndarray:
     """Evaluate ``f`` at ``x`` and check that it returned finite values of ``shape``."""
     value = call_checked(f, x, where=where, complex_ok=complex_ok)
     if value.shape != shape:
-        if value.ndim == 0:  # a constant function: broadcast its value
-            return np.broadcast_to(value, shape)
+        if value.ndim == 0:  # one number: a constant function's, if _check_constant agrees
+            return value
         raise ValueError(
             f"f must return an array of the same shape as its input {shape}, got shape "
             f"{value.shape} {where}; vectorise f (for example with numpy functions)"
