@@ -373,3 +373,24 @@ def test_models_reject_points_of_the_wrong_shape():
 def test_top_level_exports():
     for name in ["taylor_coefficients", "taylor_polynomial", "linearise", "quadratic_model"]:
         assert name in mvcalc.__all__ and getattr(mvcalc, name) is getattr(mvcalc.taylor, name)
+
+
+@pytest.mark.parametrize(
+    ("f", "a", "n", "expected"),
+    [
+        (np.sin, 0.0, 0, [0.0]),
+        (lambda z: z**3, 0.0, 2, [0.0, 0.0, 0.0]),
+        (lambda z: z**3, 0.0, 4, [0.0, 0.0, 0.0, 1.0, 0.0]),
+        (lambda z: 1 / (1 - z), 0.0, 30, np.ones(31)),
+        (np.cos, 0.0, 5, [1.0, 0.0, -0.5, 0.0, 1 / 24, 0.0]),
+    ],
+)
+def test_coefficients_that_are_zero_are_not_mistaken_for_complex(f, a, n, expected):
+    """Issue 16: when the coefficients asked for are all about zero, rounding noise is not 'complex'."""
+    np.testing.assert_allclose(taylor_coefficients(f, a, n), expected, rtol=1e-7, atol=1e-12)
+
+
+@pytest.mark.parametrize("f", [lambda z: np.exp(1j * z), lambda z: z + 1e-3j * z**2])
+def test_a_complex_valued_function_is_still_refused(f):
+    with pytest.raises(ValueError, match="f must be real on the real line"):
+        taylor_coefficients(f, 0.0, 3)

@@ -201,14 +201,24 @@ def taylor_coefficients(f: Callable, a: float, n: int) -> np.ndarray:
         better = error < best_error
         best[better] = coefficients[better]
         best_error[better] = error[better]
-    if not np.all(np.isfinite(best_error)):
+    reached = np.isfinite(best_error)
+    if not reached[0]:
         raise ValueError(
             f"f has no convergent power series about a = {a!r}: no circle about a, down to radius "
             f"{_radii(a, n)[0]:.1e}, keeps f analytic (f is not smooth at a, like sqrt(x) or |x| at 0, "
             "or it is not a function of a complex variable, like x * conj(x))"
         )
+    if not np.all(reached):
+        order = int(np.argmin(reached))
+        raise ValueError(
+            f"taylor_coefficients cannot reach order {order} about a = {a!r}: on every circle where f is "
+            f"analytic, c_{order} r^{order} is below float64's resolution of f, so the coefficients up to "
+            f"order {order - 1} are the most this method can give here; ask for n <= {order - 1}"
+        )
+    # Each coefficient's imaginary part should be rounding noise: compare it with that coefficient's own
+    # error estimate (a coefficient that is zero, like sin's c_0, has noise but no size to compare with).
     scale = np.max(np.abs(best))
-    if np.any(np.abs(best.imag) > 1e-8 * scale):
+    if np.any(np.abs(best.imag) > 1e-8 * scale + 1e3 * best_error):
         raise ValueError(f"f must be real on the real line; its Taylor coefficients about a = {a!r} are complex")
     return best.real.astype(np.float64)
 
