@@ -406,3 +406,31 @@ def test_zero_derivative_message_does_not_assume_a_turning_point():
     result = mvcalc.newton_raphson(lambda x: x**3 + 1, 0.0, fprime=lambda x: 3 * x**2)
     assert not result.success
     assert "zero derivative" in result.message and "inflection" in result.message
+
+
+def _ellipse(v):
+    return v[0] ** 2 / 4 + v[1] ** 2 - 1
+
+
+def test_lagrange_reports_no_success_when_the_constraint_is_violated():
+    """Issue 16: from (100, 0), MINPACK says "converged" with g = 1321; that is not a solution."""
+    res = lagrange_multipliers(lambda v: np.exp(v[0]) + v[1] ** 2, _ellipse, [100.0, 0.0])
+    assert abs(res.constraint) > 1.0
+    assert res.success is False
+    assert res.message.startswith("not a solution: the constraint is violated, g(x) = ")
+
+
+def test_lagrange_reports_no_success_when_the_constraint_cannot_be_met():
+    """A constraint with no zero (x^2 + y^2 + 1 = 0) cannot be met: never success."""
+    res = lagrange_multipliers(lambda v: v[0] + v[1], lambda v: v[0] ** 2 + v[1] ** 2 + 1, [1.0, 1.0])
+    assert res.success is False
+    assert abs(res.constraint) >= 1.0
+
+
+def test_lagrange_success_means_both_conditions_hold():
+    # the minimum of e^x + y^2 on the ellipse is at (-2, 0), where lam = e^-2 / (x / 2) = -e^-2
+    res = lagrange_multipliers(lambda v: np.exp(v[0]) + v[1] ** 2, _ellipse, [-1.9, 0.1])
+    assert res.success is True, res.message
+    np.testing.assert_allclose(res.x, [-2.0, 0.0], atol=1e-7)
+    assert res.lam == pytest.approx(-np.exp(-2.0), rel=1e-6)
+    assert abs(res.constraint) <= mvcalc.optimise.LAGRANGE_TOL

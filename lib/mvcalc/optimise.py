@@ -314,6 +314,11 @@ def gradient_descent(
     return run_descent(grad, x0, lambda x, g, i: x - step * g, f=f, gtol=gtol, maxiter=maxiter, step=step)
 
 
+#: How close to zero ``lagrange_multipliers`` requires g(x), and ``|grad f - lam grad g|`` relative to
+#: ``max(1, |grad f|)``, before it reports success: the accuracy of central-difference gradients.
+LAGRANGE_TOL = 1e-6
+
+
 def lagrange_multipliers(
     f: Callable, g: Callable, x0: ArrayLike, *, lam0: float = 0.0
 ) -> scipy.optimize.OptimizeResult:
@@ -356,9 +361,13 @@ def lagrange_multipliers(
     -------
     scipy.optimize.OptimizeResult
         ``x`` (shape ``(n,)``), ``lam`` (:math:`\\lambda`), ``fun``
-        (:math:`f(x)`), ``constraint`` (:math:`g(x)`, near 0 on success),
-        ``success``, ``message`` and ``nfev`` (evaluations of
-        :math:`\\nabla \\mathcal{L}`) from :func:`scipy.optimize.root`.
+        (:math:`f(x)`), ``constraint`` (:math:`g(x)`), ``success``, ``message``
+        and ``nfev`` (evaluations of :math:`\\nabla \\mathcal{L}`). ``success``
+        is true only if :func:`scipy.optimize.root` converged *and* the point
+        solves the problem: :math:`|g(x)| \\le` ``LAGRANGE_TOL`` and
+        :math:`\\lVert \\nabla f - \\lambda \\nabla g \\rVert \\le` ``LAGRANGE_TOL``
+        :math:`\\cdot \\max(1, \\lVert \\nabla f \\rVert)`; otherwise ``message`` says
+        which condition failed.
 
     Raises
     ------
@@ -402,15 +411,29 @@ def lagrange_multipliers(
 
     solution = scipy.optimize.root(grad_lagrangian, np.append(x0, lam0), jac=lambda z: jacobian(grad_lagrangian, z))
     x, lam = solution.x[:n], float(solution.x[n])
-    return scipy.optimize.OptimizeResult(
-        x=x,
-        lam=lam,
-        fun=scalar_of_vector(f, x, "f"),
-        constraint=scalar_of_vector(g, x, "g"),
-        success=bool(solution.success),
-        message=" ".join(str(solution.message).split()),  # MINPACK's messages contain line breaks
-        nfev=int(solution.nfev),
+    fun, constraint = scalar_of_vector(f, x, "f"), scalar_of_vector(g, x, "g")
+    message = " ".join(str(solution.message).split())  # MINPACK's messages contain line breaks
+    # MINPACK stops when its steps become small, which can happen far from a root (a start at
+    # x = 100 on e^x + y^2 stalls with g = 1321): success is decided here, from the two conditions.
+    grad_f = gradient(f, x)
+    stationarity = float(np.linalg.norm(grad_f - lam * gradient(g, x)))
+    stationary = stationarity <= LAGRANGE_TOL * max(1.0, float(np.linalg.norm(grad_f)))
+    on_constraint = abs(constraint) <= LAGRANGE_TOL
+    success = bool(solution.success) and stationary and on_constraint
+    if solution.success and not on_constraint:
+        message = (
+            f"not a solution: the constraint is violated, g(x) = {constraint:.3g} (tolerance {LAGRANGE_TOL:g}); "
+            f"MINPACK stopped with: {message} Try another x0 or lam0"
+        )
+    elif solution.success and not stationary:
+        message = (
+            f"not a solution: the gradients are not parallel, |grad f - lam grad g| = {stationarity:.3g}; "
+            f"MINPACK stopped with: {message} Try another x0 or lam0"
+        )
+    result = scipy.optimize.OptimizeResult(
+        x=x, lam=lam, fun=fun, constraint=constraint, success=success, message=message, nfev=int(solution.nfev)
     )
+    return result
 
 
 # ---------------------------------------------------------------------------
