@@ -434,3 +434,23 @@ def test_lagrange_success_means_both_conditions_hold():
     np.testing.assert_allclose(res.x, [-2.0, 0.0], atol=1e-7)
     assert res.lam == pytest.approx(-np.exp(-2.0), rel=1e-6)
     assert abs(res.constraint) <= mvcalc.optimise.LAGRANGE_TOL
+
+
+def test_a_step_that_lands_on_a_distant_minimum_is_not_divergence():
+    """Issue 16: from 0, one step of 1 on (x - 1e9)^2 / 2 lands on the minimum, 1e9 from the start."""
+    centre = 1e9
+
+    def grad(x):
+        return x - centre
+
+    res = gradient_descent(grad, [0.0], step=1.0, maxiter=10)
+    assert res.success is True, res.message
+    assert res.x == pytest.approx([centre])
+    assert res.nit == 1
+
+
+def test_steps_that_grow_past_the_bound_still_diverge():
+    res = gradient_descent(lambda x: 2 * x, [1.0], step=1.5, maxiter=200)  # each step multiplies x by -2
+    assert res.status == 2 and res.success is False
+    assert "exceeds the bound" in res.message and "the gradient grew" in res.message
+    assert np.max(np.abs(res.history.x)) <= DIVERGENCE_BOUND

@@ -20,7 +20,7 @@ from ._validation import as_point, call_checked, check_callable, check_integer, 
 if TYPE_CHECKING:  # the annotations name scipy's result class; scipy is imported only where it is used
     import scipy.optimize
 
-#: The iterates count as diverging once ``|x|`` exceeds this many times ``max(1, |x0|)``; the same bound for all.
+#: The iterates count as diverging once ``|x|`` exceeds this many times ``max(1, |x0|)`` and the gradient grows.
 DIVERGENCE_BOUND = 1e8
 
 #: ``update(x, g, i)``: the next iterate from the current one, its gradient and the step's number (1, 2, ...).
@@ -67,7 +67,7 @@ def run_descent(
     path, gradients = [x], [g]
     values = [scalar_of_vector(f, x, "f")] if f is not None else None
     norm = float(np.linalg.norm(g))
-    status, non_finite = MAXITER, False
+    status, unused_eval = MAXITER, False  # a last gradient evaluated at a point not kept in the path
     for i in range(1, maxiter + 2):
         if norm < gtol:
             status, message = CONVERGED, f"converged: ‖grad‖ = {norm:.3g} < gtol"
@@ -78,16 +78,23 @@ def run_descent(
         with np.errstate(all="ignore"):
             x_new = update(x, g, i)
         size = float(np.linalg.norm(x_new))
-        if not np.isfinite(size) or size > bound:
+        if not np.isfinite(size):
             status = DIVERGED
-            message = (
-                f"diverged at step {i}: ‖x‖ = {size:.3g} exceeds the bound {bound:.3g}; the step {step:g} is too large"
-            )
+            message = f"diverged at step {i}: x is no longer finite; the step {step:g} is too large"
             break
         g_new = gradient_at(grad, x_new, first=False)
         if g_new is None:
-            status, non_finite = DIVERGED, True
+            status, unused_eval = DIVERGED, True
             message = f"diverged at step {i}: grad returned a non-finite value; the step {step:g} may be too large"
+            break
+        # Far from the start is not diverging by itself: a step may land on a distant minimum. It
+        # diverges when it is far *and* the gradient did not shrink.
+        if size > bound and float(np.linalg.norm(g_new)) >= norm:
+            status, unused_eval = DIVERGED, True
+            message = (
+                f"diverged at step {i}: ‖x‖ = {size:.3g} exceeds the bound {bound:.3g} and the gradient grew; "
+                f"the step {step:g} is too large"
+            )
             break
         x, g = x_new, g_new
         path.append(x)
@@ -95,7 +102,7 @@ def run_descent(
         if values is not None:
             values.append(scalar_of_vector(f, x, "f"))
         norm = float(np.linalg.norm(g))
-    return descent_result(path, gradients, values, g, len(path) + non_finite, status, message)
+    return descent_result(path, gradients, values, g, len(path) + unused_eval, status, message)
 
 
 def descent_result(
