@@ -38,6 +38,7 @@ Introduced in: Module 5, *Newton–Raphson* (``book/m5/newton-raphson.md``),
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -174,6 +175,9 @@ def newton_raphson(
         return _scalar(fprime, t, "fprime")
 
     history, values = [x], [_scalar(counted_f, x, "f")]
+    # The iterates before the last two, sorted as (value, index): a repeat is found by bisection, so the
+    # check costs O(log n) a step, not a scan of the whole history.
+    earlier: list[tuple[float, int]] = []
     fx, slope, slope_x = values[0], None, None
     status = None
     while True:
@@ -208,12 +212,16 @@ def newton_raphson(
         if abs(step) <= scale:
             status, message = CONVERGED, f"converged: the last step was {abs(step):.3g} <= xtol * max(1, |x|)"
             break
-        repeats = [j for j, earlier in enumerate(history[:-2]) if abs(x - earlier) <= scale]
-        if repeats:
-            cycle = " → ".join(f"{round(v, 9) + 0.0:.6g}" for v in history[repeats[-1] :])
+        if len(history) >= 3:
+            bisect.insort(earlier, (history[-3], len(history) - 3))
+        low = bisect.bisect_left(earlier, (x - scale, -1))
+        high = bisect.bisect_right(earlier, (x + scale, len(history)))
+        if high > low:
+            repeated = max(index for _, index in earlier[low:high])
+            cycle = " → ".join(f"{round(v, 9) + 0.0:.6g}" for v in history[repeated:])
             status = STOPPED
             message = (
-                f"cycle: iterate {len(history) - 1} (x = {x:.6g}) repeats iterate {repeats[-1]}, "
+                f"cycle: iterate {len(history) - 1} (x = {x:.6g}) repeats iterate {repeated}, "
                 f"so the iteration goes round {cycle} → … for ever"
             )
             break
@@ -306,7 +314,7 @@ def gradient_descent(
     True 182 [0. 0.]
     >>> res = gradient_descent(grad, [1.0, 1.0], step=0.11)   # beyond 2/20
     >>> print(res.success, res.status, res.message)
-    False 2 diverged at step 103: ‖x‖ = 1.43e+08 exceeds the bound 1.41e+08; the step 0.11 is too large
+    False 2 diverged at step 103: ‖x‖ = 1.43e+08 exceeds the bound 1.41e+08 and the gradient grew; the step 0.11 is too large
 
     Introduced in: Module 5, *Gradient Descent*.
     """
