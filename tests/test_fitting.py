@@ -4,6 +4,7 @@ numpy.polyfit, sympy, scipy.optimize.curve_fit and scipy.optimize.least_squares.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -619,3 +620,80 @@ def test_levenberg_marquardt_does_not_claim_success_where_every_step_is_rejected
     np.testing.assert_allclose(slow.x, right.x, rtol=1e-8)
     reference = scipy.optimize.curve_fit(gaussian, x, y, p0=[155.0, 6.0], jac=gaussian_jacobian)[0]
     np.testing.assert_allclose(right.x, reference, rtol=1e-6)
+
+
+def _exact_line(x, y):
+    """Slope, intercept and slope standard error of the unweighted fit, in exact rational arithmetic."""
+    from fractions import Fraction
+
+    xs, ys = [Fraction(float(v)) for v in x], [Fraction(float(v)) for v in y]
+    n = len(xs)
+    x_bar, y_bar = sum(xs) / n, sum(ys) / n
+    s_xx = sum((a - x_bar) ** 2 for a in xs)
+    slope = sum((a - x_bar) * (b - y_bar) for a, b in zip(xs, ys)) / s_xx
+    intercept = y_bar - slope * x_bar
+    chi2 = sum((b - slope * a - intercept) ** 2 for a, b in zip(xs, ys))
+    return float(slope), float(intercept), float(chi2 / (n - 2) / s_xx) ** 0.5
+
+
+def test_linear_fit_on_offset_x_loses_no_digits():
+    """Issue 16: x = 1e9 + 1e-3 k lost about three digits when the sums were not centred in y."""
+    k = np.arange(20.0)
+    x, y = 1e9 + 1e-3 * k, 2.5 * k + 3 + 0.01 * np.sin(k)
+    slope, intercept, stderr = _exact_line(x, y)
+    res = linear_fit(x, y)
+    assert res.slope == pytest.approx(slope, rel=1e-9)
+    assert res.intercept == pytest.approx(intercept, rel=1e-9)
+    assert res.stderr == pytest.approx(stderr, rel=1e-3)
+    assert res.slope == pytest.approx(scipy.stats.linregress(x, y).slope, rel=1e-8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    offset=st.sampled_from([0.0, 1e3, -1e6, 1e9]),
+    spread=st.sampled_from([1e-3, 1.0, 1e4]),
+    y_scale=st.sampled_from([1e-150, 1e-8, 1.0, 1e8, 1e100]),
+    seed=st.integers(0, 2**16),
+)
+def test_linear_fit_agrees_with_linregress_on_offset_and_scaled_data(offset, spread, y_scale, seed):
+    rng = np.random.default_rng(seed)
+    t = np.sort(rng.uniform(0, 1, size=12))
+    x = offset + spread * t
+    if np.unique(x).size < 3:
+        return
+    y = y_scale * (2.0 * t - 1.0 + 0.1 * rng.standard_normal(12))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning leaks out of the fit
+        res = linear_fit(x, y)
+    theirs = scipy.stats.linregress(x, y)
+    slope, intercept, stderr = _exact_line(x, y)
+    assert res.slope == pytest.approx(slope, rel=1e-6, abs=1e-300)
+    assert res.intercept == pytest.approx(intercept, rel=1e-6, abs=1e-9 * abs(slope) * max(1.0, abs(offset)))
+    assert res.stderr == pytest.approx(stderr, rel=1e-3)
+    assert res.slope == pytest.approx(theirs.slope, rel=1e-4)
+    assert np.all(np.isfinite([res.slope, res.intercept, res.stderr, res.intercept_stderr, res.fun]))
+
+
+@pytest.mark.parametrize("tiny", [1e-200, 1e-160])
+def test_linear_fit_with_tiny_uncertainties_stays_finite(tiny):
+    y = np.array([1.1, 2.9, 5.2, 6.8])
+    res = linear_fit([0, 1, 2, 3], y * tiny * 10, yerr=tiny * np.array([1.0, 2.0, 1.0, 3.0]))
+    reference = linear_fit([0, 1, 2, 3], y * 10, yerr=[1.0, 2.0, 1.0, 3.0])
+    assert res.slope == pytest.approx(reference.slope * tiny, rel=1e-12)
+    assert res.stderr == pytest.approx(reference.stderr * tiny, rel=1e-12)
+    assert res.fun == pytest.approx(reference.fun, rel=1e-12)
+
+
+def test_linear_fit_says_when_chi_squared_cannot_be_represented():
+    with pytest.raises(ValueError, match="chi-squared overflows float64"):
+        linear_fit([0, 1, 2, 3], [1.1, 2.9, 5.2, 6.8], yerr=1e-200)
+
+
+def test_linear_fit_says_when_the_covariance_cannot_be_represented():
+    # an intercept 1000 away from tightly spaced x, with scatter 1e149: its variance is about 1e310
+    rng = np.random.default_rng(0)
+    x = 1e3 + 1e-3 * np.linspace(0, 1, 12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="the covariance of the fit .* overflows float64"):
+            linear_fit(x, 1e150 * rng.standard_normal(12))

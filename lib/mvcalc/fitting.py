@@ -198,27 +198,55 @@ def linear_fit(x: ArrayLike, y: ArrayLike, yerr: ArrayLike | None = None) -> sci
         raise ValueError(f"a straight-line fit {why} needs at least {n_min} points, got {x.size}")
     if np.all(x == x[0]):
         raise ValueError(f"the x must not all be equal (all are {float(x[0])!r}): a vertical line has no slope")
-    w = 1 / _yerr_or_ones(yerr, x.size) ** 2
+    sigma = _yerr_or_ones(yerr, x.size)
+    # Relative weights, largest 1: the same fit as w = 1/sigma^2, with no overflow for sigma = 1e-200.
+    # The absolute scale, smallest sigma, comes back in chi-squared and the standard errors.
+    unit = np.min(sigma)
+    w = (unit / sigma) ** 2
 
+    # Centred sums, as scipy.stats.linregress forms them: x = 1e9 + 1e-3 k loses no digits. The
+    # means get one correction pass, which recovers what the first sum rounded away.
     s = np.sum(w)
     x_bar = np.sum(w * x) / s
+    x_bar += np.sum(w * (x - x_bar)) / s
     y_bar = np.sum(w * y) / s
-    s_xx = np.sum(w * (x - x_bar) ** 2)
-    slope = np.sum(w * (x - x_bar) * y) / s_xx
+    y_bar += np.sum(w * (y - y_bar)) / s
+    dx, dy = x - x_bar, y - y_bar
+    s_xx = np.sum(w * dx**2)
+    if s_xx == 0:
+        raise ValueError(f"the x differ by too little to fit a slope (all are about {x_bar!r} in float64)")
+    slope = np.sum(w * dx * dy) / s_xx
     intercept = y_bar - slope * x_bar
 
-    chi2 = float(np.sum(w * (y - slope * x - intercept) ** 2))
+    with np.errstate(over="ignore"):
+        chi2 = float(np.sum(((dy - slope * dx) / sigma) ** 2))
+    if not np.isfinite(chi2):
+        raise ValueError(
+            "chi-squared overflows float64: the residuals are more than about 1e154 times their yerr; "
+            "check the units of y and yerr"
+        )
     dof = x.size - 2
-    scale = 1.0 if yerr is not None else chi2 / dof
-    s_yy = np.sum(w * (y - y_bar) ** 2)
-    rvalue = np.sum(w * (x - x_bar) * (y - y_bar)) / np.sqrt(s_xx * s_yy) if s_yy > 0 else 0.0
-    cov = scale * np.array([[1 / s_xx, -x_bar / s_xx], [-x_bar / s_xx, 1 / s + x_bar**2 / s_xx]])
+    s_yy = np.sum(w * dy**2)
+    rvalue = np.sum(w * dx * dy) / np.sqrt(s_xx * s_yy) if s_yy > 0 else 0.0
+    # The covariance in relative weights; in absolute ones each entry is unit^2 times it (with yerr),
+    # or chi2/dof times it (without: then every sigma is 1, so unit = 1).
+    relative_cov = np.array([[1 / s_xx, -x_bar / s_xx], [-x_bar / s_xx, 1 / s + x_bar**2 / s_xx]])
+    with np.errstate(over="ignore", under="ignore"):
+        if yerr is None:
+            relative_cov, unit = relative_cov * (chi2 / dof), np.float64(1.0)
+        cov = relative_cov * unit**2
+    stderr, intercept_stderr = unit * np.sqrt(np.diag(relative_cov))  # no underflow through unit^2
+    if not np.all(np.isfinite(cov)):
+        raise ValueError(
+            f"the covariance of the fit (about {unit:.1e}^2 times {np.max(np.abs(relative_cov)):.1e}) overflows "
+            "float64; rescale y and yerr (their units) so that the uncertainties are nearer 1"
+        )
     return new_result(
         x=np.array([slope, intercept]),
         slope=float(slope),
         intercept=float(intercept),
-        stderr=float(np.sqrt(cov[0, 0])),
-        intercept_stderr=float(np.sqrt(cov[1, 1])),
+        stderr=float(stderr),
+        intercept_stderr=float(intercept_stderr),
         rvalue=float(np.clip(rvalue, -1.0, 1.0)),
         cov=cov,
         fun=chi2,
