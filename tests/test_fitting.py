@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import warnings
 
+import mpmath
 import numpy as np
 import pytest
 import scipy.optimize
@@ -697,3 +698,34 @@ def test_linear_fit_says_when_the_covariance_cannot_be_represented():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="the covariance of the fit .* overflows float64"):
             linear_fit(x, 1e150 * rng.standard_normal(12))
+
+
+@pytest.mark.parametrize(
+    ("x", "mu", "sigma"),
+    [([0.0, 1.0], 0.0, 1e200), ([0.0, 1e-200], 0.0, 1e-200), ([1e200, 1e308], -1e308, 1.0), ([1e308], -1e308, 1e10)],
+)
+def test_gaussian_is_finite_for_finite_arguments_of_any_scale(x, mu, sigma):
+    """Issue 16: (x - mu)^2 / (2 sigma^2) overflowed or gave 0/0 for sigma = 1e+-200; now z = (x - mu)/sigma first."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = gaussian(np.array(x), mu, sigma)
+    z = [(mpmath.mpf(v) - mu) / sigma for v in x]
+    expected = [float(mpmath.exp(-(t**2) / 2) / (sigma * mpmath.sqrt(2 * mpmath.pi))) for t in z]
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0)
+
+
+def test_gaussian_jacobian_underflows_to_zero_in_the_tails_and_refuses_what_overflows():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        J = gaussian_jacobian(np.array([0.0, 1e200]), 0.0, 1.0)
+        np.testing.assert_allclose(J[1], [0.0, 0.0])
+        with pytest.raises(ValueError, match="derivatives overflow float64"):
+            gaussian_jacobian(np.array([0.0, 1e-200]), 0.0, 1e-200)
+
+
+def test_chi_squared_with_tiny_uncertainties():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert chi_squared([1e-200, 2e-200], [1e-200, 2.1e-200], yerr=1e-200) == pytest.approx(0.01, rel=1e-12)
+        with pytest.raises(ValueError, match="chi-squared overflows float64"):
+            chi_squared([1.0, 2.0], [1.0, 2.1], yerr=1e-200)

@@ -114,8 +114,16 @@ def chi_squared(y: ArrayLike, y_model: ArrayLike, yerr: ArrayLike | None = None)
     y_model = as_real_array(y_model, "y_model")
     if y_model.ndim == 0 or y_model.shape[-1] != y.size:
         raise ValueError(f"y_model must have the length of y, {y.size}, along its last axis, got shape {y_model.shape}")
-    weights = 1 / _yerr_or_ones(yerr, y.size) ** 2
-    chi2 = np.sum(weights * (y - y_model) ** 2, axis=-1)
+    sigma = _yerr_or_ones(yerr, y.size)
+    # Divide each residual by its uncertainty before squaring: 1/yerr^2 alone overflows for yerr = 1e-200
+    # even where the residuals are as small. Only a chi-squared that float64 cannot hold is an error.
+    with np.errstate(over="ignore"):
+        chi2 = np.sum(((y - y_model) / sigma) ** 2, axis=-1)
+    if not np.all(np.isfinite(chi2)):
+        raise ValueError(
+            "chi-squared overflows float64: some residuals are more than about 1e154 times their yerr; "
+            "check the units of y, y_model and yerr"
+        )
     return float(chi2) if chi2.ndim == 0 else chi2
 
 
@@ -351,8 +359,17 @@ def gaussian_jacobian(x: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> np.ndarr
     """
     x, mu, sigma = _gaussian_arguments(x, mu, sigma)
     f = _normal_density(x, mu, sigma)
-    df_dmu = f * (x - mu) / sigma**2
-    df_dsigma = f * ((x - mu) ** 2 / sigma**3 - 1 / sigma)
+    z = _standard_score(x, mu, sigma)
+    # df/dmu = f z / sigma and df/dsigma = f (z^2 - 1) / sigma, in the standard score z = (x - mu)/sigma;
+    # where f has underflowed to 0 far in the tails, both are 0 (f decays faster than z^2 grows).
+    with np.errstate(over="ignore", invalid="ignore"):
+        df_dmu = np.where(f == 0, 0.0, f * z / sigma)
+        df_dsigma = np.where(f == 0, 0.0, f * (z**2 - 1) / sigma)
+    if not (np.all(np.isfinite(df_dmu)) and np.all(np.isfinite(df_dsigma))):
+        raise ValueError(
+            "the Gaussian's derivatives overflow float64 at these x, mu and sigma (sigma is too small for "
+            "float64 to hold f / sigma); rescale x, mu and sigma"
+        )
     return np.stack([df_dmu, df_dsigma], axis=-1)
 
 
@@ -995,7 +1012,19 @@ def _yerr_or_ones(yerr: Any, n: int) -> np.ndarray:
 
 def _normal_density(x: np.ndarray, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     """The formula of :func:`gaussian`, without the checks."""
-    return np.exp(-((x - mu) ** 2) / (2 * sigma**2)) / (sigma * np.sqrt(2 * np.pi))
+    z = _standard_score(x, mu, sigma)
+    with np.errstate(over="ignore"):  # z^2 = inf far out in the tails, where the density is 0
+        return np.exp(-0.5 * z**2) / (sigma * np.sqrt(2 * np.pi))
+
+
+def _standard_score(x: np.ndarray, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """(x - mu) / sigma, formed without overflow in x - mu (x = 1e308, mu = -1e308) where it is representable."""
+    with np.errstate(over="ignore"):
+        z = (x - mu) / sigma
+        overflowed = ~np.isfinite(z)
+        if np.any(overflowed):  # x - mu itself overflowed: divide first (inf if z truly is beyond float64)
+            z = np.where(overflowed, x / sigma - mu / sigma, z)
+    return z
 
 
 def _gaussian_arguments(x: Any, mu: Any, sigma: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
