@@ -605,3 +605,17 @@ ACTIVATION_ERRORS = [
 def test_activation_validation(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_scores_a_whole_float64_range_apart_stay_finite_or_say_why():
+    """Issue 16: no RuntimeWarning and no nan from finite scores 2e308 apart."""
+    import warnings
+
+    z = np.array([1e308, -1e308])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(softmax(z), [1.0, 0.0])
+        assert cross_entropy(z, np.array([1.0, 0.0])) == 0.0
+        np.testing.assert_array_equal(d_cross_entropy(z, np.array([0.0, 1.0])), [1.0, -1.0])
+        with pytest.raises(ValueError, match="cross-entropy overflows float64"):
+            cross_entropy(z, np.array([0.0, 1.0]))

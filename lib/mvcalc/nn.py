@@ -333,7 +333,8 @@ def _check_targets(y: Any, z: np.ndarray, axis: int) -> np.ndarray:
 
 
 def _log_softmax(z: np.ndarray, axis: int) -> np.ndarray:
-    shifted = z - z.max(axis=axis, keepdims=True)  # the largest score becomes 0: no exponential overflows
+    with np.errstate(over="ignore"):  # scores 1e308 apart: the lower one's shift is -inf, its probability 0
+        shifted = z - z.max(axis=axis, keepdims=True)  # the largest score becomes 0: no exponential overflows
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
@@ -488,7 +489,15 @@ def cross_entropy(z: ArrayLike, y: ArrayLike, axis: int = 0) -> float:
     """
     z, axis = _check_scores(z, axis, max_ndim=2)
     y = _check_targets(y, z, axis)
-    return float(-(y * _log_softmax(z, axis)).sum() / _examples(z, axis))
+    log_p = _log_softmax(z, axis)
+    # A class with no target weight adds nothing, even where its log-probability is -inf (0 * -inf is nan)
+    loss = float(-(y * np.where(y > 0, log_p, 0.0)).sum() / _examples(z, axis))
+    if not np.isfinite(loss):
+        raise ValueError(
+            "the cross-entropy overflows float64: a target class's score lies about 1e308 or more below the "
+            "largest score, so its probability is 0 in float64 and the loss is infinite"
+        )
+    return loss
 
 
 def d_cross_entropy(z: ArrayLike, y: ArrayLike, axis: int = 0) -> np.ndarray:
