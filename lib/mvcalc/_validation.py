@@ -22,19 +22,47 @@ def check_callable(f: Any, name: str = "f") -> Callable:
 
 
 def as_real_array(x: Any, name: str = "x") -> np.ndarray:
-    """Convert ``x`` to a finite float64 array, rejecting strings, complex and booleans."""
+    """Convert ``x`` to a finite float64 array, rejecting strings, complex and booleans.
+
+    Real numbers of any Python type are accepted, also inside lists: ``Fraction(1, 3)``, ``Decimal``,
+    integers too large for int64. An integer beyond float64's range (about 1.8e308) is a ``ValueError``
+    that says so, and a ragged list a ``ValueError`` naming the shapes.
+    """
     try:
         arr = np.asarray(x)
-    except Exception as exc:  # pragma: no cover - numpy rarely fails here
-        raise TypeError(f"{name} must be a real number or array of real numbers, got {x!r}") from exc
+    except ValueError as exc:  # a ragged list, such as [1.0, [2.0, 3.0]]
+        raise ValueError(
+            f"{name} must be a regular array of real numbers, got a ragged {type(x).__name__}: {exc}"
+        ) from exc
+    if arr.dtype == object:
+        arr = _object_to_float(arr, x, name)
     if arr.dtype == bool or arr.dtype.kind not in "iuf":
-        raise TypeError(
-            f"{name} must be a real number or an array of real numbers, got {type(x).__name__} with dtype {arr.dtype}"
-        )
+        detail = f"with dtype {arr.dtype}"
+        if arr.dtype == object:
+            odd = next(v for v in arr.ravel() if not isinstance(v, Real) or isinstance(v, bool))
+            detail = f"holding {type(odd).__name__} {odd!r}"
+        raise TypeError(f"{name} must be a real number or an array of real numbers, got {type(x).__name__} {detail}")
     arr = arr.astype(np.float64)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite, got {x!r}")
     return arr
+
+
+def _object_to_float(arr: np.ndarray, x: Any, name: str) -> np.ndarray:
+    """An object array of real numbers (fractions, big ints) as float64; anything else unchanged."""
+    flat = arr.ravel()
+    if flat.size == 0 or not all(isinstance(v, Real) and not isinstance(v, bool) for v in flat):
+        return arr  # not all real numbers: the caller's type check names it
+    values = np.empty(flat.size)
+    for i, v in enumerate(flat):
+        try:
+            values[i] = float(v)
+        except OverflowError:
+            raise ValueError(
+                f"{name} must be within the range of float64 (about ±1.8e308), got {str(v)[:20]}… "
+                f"({len(str(abs(int(v))))} digits)"
+            ) from None
+    return values.reshape(arr.shape)
 
 
 def as_point(x: Any, name: str = "x") -> np.ndarray:
@@ -88,11 +116,18 @@ def call_checked(
     """
     with np.errstate(all="ignore"):
         value = func(arg.copy() if isinstance(arg, np.ndarray) else arg)
-    arr = np.asarray(value)
 
     def at() -> str:
         text = where() if callable(where) else where
         return f" {text}" if text else ""
+
+    try:
+        arr = np.asarray(value)
+    except ValueError as exc:  # a ragged return value, such as [x[0], [x[1], 1]]
+        raise ValueError(f"{name} must return a number or a regular array of numbers, got a ragged "
+                         f"{type(value).__name__}{at()}: {exc}") from None  # fmt: skip
+    if arr.dtype == object:  # fractions, or integers too large for int64
+        arr = _object_to_float(arr, value, f"the value {name} returned{at()}")
 
     if arr.dtype.kind not in "iufc" or arr.dtype == bool:
         got = f"an array of dtype {arr.dtype}" if arr.ndim else f"{type(value).__name__} {value!r}"
@@ -149,10 +184,16 @@ def check_integer(value: Any, name: str, minimum: int = 1, what: str = "") -> in
 
 
 def check_real_scalar(value: Any, name: str) -> float:
-    """Return ``value`` as a float if it is a finite real number (not a bool)."""
+    """Return ``value`` as a float if it is a finite real number (not a bool); a 0-d array counts as one."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype != bool and value.dtype.kind in "iuf":
+        value = value[()]
     if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be within the range of float64 (about ±1.8e308), got an integer "
+                         f"of {len(str(abs(int(value))))} digits") from None  # fmt: skip
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return value

@@ -1142,14 +1142,14 @@ def train(
     network = [(W.copy(), b.copy()) for W, b in network]  # never modify the caller's network
     n_examples = x.shape[1]
     n_blocks = 2 * len(network)
-    costs = np.empty(maxiter + 1)
+    costs = []  # grown one cost at a time: maxiter=10**12 is a long run, not a MemoryError up front
     snapshots = []
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported, not warned about
         for i in range(maxiter + 1):
             # The forward pass gives the cost at the current parameters for free.
             _, activations = _forward(network, x)
             error = activations[-1] - y
-            costs[i] = float(np.vdot(error, error)) / n_examples
+            costs.append(float(np.vdot(error, error)) / n_examples)
             success = math.isfinite(costs[i])
             last = i == maxiter or not success
             if record_every is not None and (i % record_every == 0 or last):
@@ -1166,7 +1166,7 @@ def train(
                 b -= factors[2 * l + 1] * dC_db
 
     nit = i
-    costs = costs[: nit + 1]
+    costs = np.array(costs)
     if success and not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in network):
         success = False
     done = f"{nit} iteration{'' if nit == 1 else 's'}"

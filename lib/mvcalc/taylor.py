@@ -114,6 +114,10 @@ _MIN_POINTS = 128
 _TAIL_TOLERANCE = 1e3 * _EPS
 
 
+#: The highest order taylor_coefficients computes (a bound on its work and memory).
+MAX_ORDER = 1000
+
+
 def taylor_coefficients(f: Callable, a: float, n: int) -> np.ndarray:
     """Taylor coefficients :math:`f^{(k)}(a)/k!` for :math:`k = 0, \\dots, n`, by the Cauchy integral formula.
 
@@ -180,6 +184,11 @@ def taylor_coefficients(f: Callable, a: float, n: int) -> np.ndarray:
     check_callable(f)
     a = check_real_scalar(a, "a")
     n = check_integer(n, "n", minimum=0)
+    if n > MAX_ORDER:
+        raise ValueError(
+            f"n must be at most {MAX_ORDER}, got {n}: the method samples f at about 4n points on circles "
+            "about a, and beyond that order float64 cannot resolve the coefficients anyway"
+        )
     with np.errstate(all="ignore"):  # a non-finite f(a) gets a clear error just below
         centre_value = complex(_call_complex(f, np.array([a], dtype=np.complex128), "at x = a")[0])
     if not np.isfinite(centre_value):
