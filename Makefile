@@ -11,7 +11,7 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 JB_FLAGS := --warningiserror --nitpick --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv mathjax book pdf execute test lib lint unit nbval pages browser serve clean
+.PHONY: help venv mathjax book pdf execute test lib lint unit nbval pages browser serve clean pyodide-cells
 
 help:
 	@echo "make book   build the HTML book into _build/html"
@@ -60,7 +60,7 @@ pdf: book browser
 # (Tests of the in-page JavaScript that mirrors the library skip themselves without node.)
 LIB_TESTS := $(addprefix tests/test_,$(addsuffix .py,validation vocabulary derivatives multivariate \
   optimise fitting nn taylor sandpit sandpit_rule checks fitcheck checker_core datasets display \
-  plotting quiz widget_sandpit widget_taylor))
+  plotting quiz widget_sandpit widget_taylor edges lazy_imports))
 lib: $(STAMP)
 	$(PYTEST) -n 2 -m "not book" $(LIB_TESTS) lib/mvcalc --doctest-modules
 
@@ -81,6 +81,11 @@ nbval: book
 # launch links and notebooks, downloads and PDF. One test file per worker, on both cores.
 pages: pdf
 	$(PYTEST) -n 2 --dist loadfile -m book tests
+
+# Run every code cell under the site's Pyodide in Node.js, compare with the executed notebooks, and
+# rewrite book/_pyodide.json (the test tests/test_pyodide_cells.py fails while that file is stale).
+pyodide-cells: book
+	$(BIN)/python tools/pyodide_cells.py --write
 
 browser: $(STAMP)
 	@$(BIN)/python tools/find_browser.py --install
