@@ -30,6 +30,9 @@ ROOT_PROBLEMS = [
     ("x³ − 2x + 2", lambda x: x**3 - 2 * x + 2, lambda x: 3 * x**2 - 2, -2.0),
     ("tanh x − 1/2", lambda x: np.tanh(x) - 0.5, lambda x: 1 / np.cosh(x) ** 2, 0.0),
     ("x − 10⁴", lambda x: x - 1e4, lambda x: 1.0, 3.0),
+    # Issue 16: one step from 0 lands on a root 10⁹ away, past the divergence bound (10⁸); |f| fell, so
+    # the step is kept (it used to be "zero derivative: f'(x) = 1, zero to working precision").
+    ("x − 10⁹", lambda x: x - 1e9, lambda x: 1.0, 0.0),
 ]
 
 
@@ -140,6 +143,43 @@ def test_exact_root_on_the_last_allowed_step():
     res = newton_raphson(lambda x: x - 1.0, 0.0, fprime=lambda x: 1.0, maxiter=1)
     assert res.success and res.nit == 1 and res.x == 1.0
     assert res.message == "converged: f(x) = 0 exactly"
+
+
+@pytest.mark.parametrize("fprime", [lambda x: (1 - x) * np.exp(-x), None], ids=["fprime", "numerical f'"])
+def test_underflow_far_out_is_not_a_root(fprime):
+    """Issue 16: x e^(-x) from 2 walks away from its root 0, one step of about 1 at a time, until
+    e^(-x) underflows. f is then exactly 0 (scipy.optimize.newton reports "converged" at x = 745.4)."""
+    f = lambda x: x * np.exp(-x)  # noqa: E731
+    reference = scipy.optimize.newton(f, 2.0, fprime=lambda x: (1 - x) * np.exp(-x), maxiter=2000, full_output=True)
+    assert reference[1].converged and reference[0] > 700  # the false success this test guards against
+    res = newton_raphson(f, 2.0, fprime=fprime, maxiter=2000)
+    assert res.success is False and res.status == 3
+    assert res.x > 700 and np.all(np.diff(res.history.x[:600]) > 0.99)  # walking away (f' is noise later)
+    assert res.message.startswith("zero derivative")
+    if fprime is not None:  # f reached 0: the message says why that is not taken as a root
+        assert res.fun == 0.0 and res.jac == 0.0
+        assert "underflowed" in res.message and "f(x) and f'(x) both evaluate to 0" in res.message
+
+
+def test_an_exact_root_with_a_flat_derivative_one_step_away_is_a_root():
+    """max(0, x − 1) from 3 with its derivative 0 at 1: the step lands exactly on a root, f' = 0 there."""
+    res = newton_raphson(lambda x: max(0.0, x - 1.0), 3.0, fprime=lambda x: float(x > 1))
+    assert res.success and res.x == 1.0 and res.nit == 1 and res.jac == 0.0
+    assert res.message == "converged: f(x) = 0 exactly"
+
+
+def test_a_flat_tangent_whose_zero_is_no_better_is_a_zero_derivative():
+    """x³ − 3x + 3 at its stationary point 1: the numerical f' is about 1e-10, not 0, and its tangent
+    crosses zero 10¹⁰ away, where |f| is far larger: a zero derivative, not a step."""
+    res = newton_raphson(lambda x: x**3 - 3 * x + 3, 1.0)
+    assert res.success is False and res.status == 3 and res.nit == 0
+    assert res.message.startswith("zero derivative") and "zero to working precision" in res.message
+    assert "where |f| is no smaller" in res.message and 0 < abs(res.jac) < 1e-8
+
+
+def test_a_long_step_past_the_bound_that_does_not_lower_f_is_divergence():
+    res = newton_raphson(np.arctan, 2.0)
+    assert res.status == 2 and "|f| did not decrease there" in res.message
 
 
 def test_newton_never_returns_nan_when_the_derivative_vanishes_on_the_way():

@@ -426,6 +426,31 @@ def test_sgd_reports_divergence_and_no_decrease():
     assert worse.fun > worse.history.fun[0] and worse.status == 4 and "did not decrease" in worse.message
 
 
+def test_sgd_landing_on_a_distant_minimum_is_not_divergence():
+    """Issue 16: data near 1e9 from a start at 0. The first step of 1 lands near the mean, far past the
+    bound, but the full gradient is far shorter there than at the start, so the descent goes on and settles on the mean."""
+    data = 1e9 + np.arange(6.0)
+
+    def grad(x, batch):
+        return x - data[batch].mean()
+
+    res = optimisers.sgd(grad, [0.0], n_samples=6, batch_size=2, rng=np.random.default_rng(0), step=1.0, maxiter=30)
+    assert res.status == 0 and res.success, res.message
+    assert abs(res.x[0] - data.mean()) <= 3.0
+    assert np.all(np.abs(res.history.x[1:, 0] - data.mean()) <= 3.0)
+    # a batch gradient a step, the full one at x0 and at each step past the bound, and the last full one
+    assert res.njev == 30 + 1 + 30 + 1
+
+
+def test_sgd_past_the_bound_with_a_growing_full_gradient_diverges():
+    res = optimisers.sgd(
+        lambda x, batch: 2 * x, [1.0], n_samples=4, batch_size=2, rng=np.random.default_rng(0), step=1.5, maxiter=200
+    )  # each step multiplies x by -2
+    assert res.status == 2 and not res.success
+    assert "exceeds the bound" in res.message and "full gradient is no shorter than at x0" in res.message
+    assert np.max(np.abs(res.history.x)) <= mvcalc.optimise.DIVERGENCE_BOUND
+
+
 # ------------------------------------------------------------------ bad input
 
 

@@ -131,11 +131,16 @@ def newton_raphson(
 
     - **zero derivative**: :math:`f'(x_i) = 0`, or so small that the step
       :math:`|f/f'|` exceeds :math:`\\max(1, |x_i|)/\\sqrt{\\varepsilon} \\approx
-      6.7 \\times 10^7 \\max(1, |x_i|)`: the tangent is flat to working precision;
+      6.7 \\times 10^7 \\max(1, |x_i|)` and :math:`|f|` is no smaller where it
+      lands: the tangent is flat to working precision;
+    - **underflow**: :math:`f(x) = 0` exactly and :math:`f'(x) = 0` after a
+      step that was still long (as for :math:`x e^{-x}` far out, where
+      :math:`e^{-x}` is 0 in floating point): not counted as a root;
     - **cycle**: an iterate repeats an earlier one (not the previous one) to
       within ``xtol``, so the iteration will go round for ever;
-    - **divergence**: the next iterate is not finite or :math:`|x|` exceeds
-      ``DIVERGENCE_BOUND * max(1, |x0|)`` (:math:`10^8 \\max(1, |x_0|)`);
+    - **divergence**: the next iterate is not finite, or :math:`|x|` exceeds
+      ``DIVERGENCE_BOUND * max(1, |x0|)`` (:math:`10^8 \\max(1, |x_0|)`) and
+      :math:`|f|` is no smaller there (a long step to a far root is kept);
     - **maxiter** steps without converging (for example an oscillation that
       never exactly repeats).
 
@@ -182,31 +187,51 @@ def newton_raphson(
     status = None
     while True:
         if fx == 0:
-            status, message = CONVERGED, "converged: f(x) = 0 exactly"
+            if len(history) > 2:
+                slope, slope_x = slope_at(x), x
+            if len(history) > 2 and _underflowed(history, slope):
+                last = abs(history[-1] - history[-2])
+                status = STOPPED
+                message = (
+                    f"zero derivative: f(x) and f'(x) both evaluate to 0 at x = {x:.6g}, reached by a step of "
+                    f"{last:.3g}, not a converging one: f has most likely underflowed there, far from a root"
+                )
+            else:
+                status, message = CONVERGED, "converged: f(x) = 0 exactly"
             break
         if len(history) > maxiter:
             status, message = MAXITER, f"did not converge in maxiter={maxiter} steps (|f(x)| = {abs(fx):.3g})"
             break
         slope, slope_x = slope_at(x), x
         step = fx / slope if slope != 0 else np.inf
-        if abs(step) > max(1.0, abs(x)) / np.sqrt(_EPS):
-            size = "0" if slope == 0 else f"{slope:.3g}, zero to working precision,"
-            status = STOPPED
-            message = (
-                f"zero derivative: f'(x) = {size} at x = {x:.12g}, so the tangent line "
-                "does not cross zero (x is a stationary point of f: a turning point or an inflection)"
-            )
-            break
         x_new = x - step
-        if not np.isfinite(x_new) or abs(x_new) > bound:
-            status = DIVERGED
-            message = (
-                f"diverged: the next iterate x = {x_new:.3g} is beyond the bound {bound:.3g} "
-                f"(from x = {x:.6g}, where f'(x) = {slope:.3g})"
-            )
-            break
+        flat = slope == 0 or abs(step) > max(1.0, abs(x)) / np.sqrt(_EPS)
+        far = not np.isfinite(x_new) or abs(x_new) > bound
+        fx_new = None
+        if flat or far:
+            # A step this long is trusted only if it made progress: a far root is still a root.
+            fx_new = _trial(counted_f, x_new)
+            if fx_new is None or not abs(fx_new) < abs(fx):
+                if flat:
+                    if slope == 0:
+                        size, where = "0", "so the tangent line does not cross zero"
+                    else:
+                        size = f"{slope:.3g}, zero to working precision,"
+                        where = f"so the tangent line crosses zero only at x = {x_new:.3g}, where |f| is no smaller"
+                    status = STOPPED
+                    message = (
+                        f"zero derivative: f'(x) = {size} at x = {x:.12g}, {where} "
+                        "(x is a stationary point of f: a turning point or an inflection)"
+                    )
+                else:
+                    status = DIVERGED
+                    message = (
+                        f"diverged: the next iterate x = {x_new:.3g} is beyond the bound {bound:.3g} and |f| "
+                        f"did not decrease there (from x = {x:.6g}, where f'(x) = {slope:.3g})"
+                    )
+                break
         history.append(x_new)
-        x, fx = x_new, _scalar(counted_f, x_new, "f")
+        x, fx = x_new, (fx_new if fx_new is not None else _scalar(counted_f, x_new, "f"))
         values.append(fx)
         scale = xtol * max(1.0, abs(x))
         if abs(step) <= scale:
@@ -452,6 +477,29 @@ def lagrange_multipliers(
 def _numerical_slope(f: Callable, x: float) -> float:
     """f'(x) by a central difference (:func:`mvcalc.derivative`)."""
     return float(derivative(f, x))
+
+
+def _underflowed(history: list[float], slope: float) -> bool:
+    """Whether f(x) = 0 at the last iterate looks like underflow rather than a root.
+
+    Newton's method lands exactly on a root in one step where f is linear, or reaches a root with a
+    slope there, or approaches a multiple root with steps that shrink until ``xtol`` stops it. f and
+    f' both 0 after two or more steps, the last of them still long compared with x, is what a function
+    such as x e^(-x) gives far out, where e^(-x) has underflowed to 0.
+    """
+    if slope != 0 or len(history) < 3:
+        return False
+    return abs(history[-1] - history[-2]) > np.sqrt(_EPS) * max(1.0, abs(history[-1]))
+
+
+def _trial(f: Callable, x: float) -> float | None:
+    """f at a far trial point x, or None where x or f(x) is not a finite real number."""
+    if not np.isfinite(x):
+        return None
+    try:
+        return _scalar(f, x, "f")
+    except ValueError:
+        return None
 
 
 def _scalar(f: Callable, x: float, name: str) -> float:

@@ -463,6 +463,7 @@ def sgd(
     values = [scalar_of_vector(f, x, "f")] if f is not None else None
     path, gradients = [x], []
     status, message, njev = CONVERGED, "", 0
+    full_start = None  # the norm of the full gradient at x0, once a step past the bound needs it
     for i, batch in zip(range(1, maxiter + 1), batches()):
         g = batch_gradient(x, batch, first=i == 1)
         njev += 1
@@ -473,12 +474,26 @@ def sgd(
         with np.errstate(all="ignore"):
             x_new = x - step * g
         size = float(np.linalg.norm(x_new))
-        if not np.isfinite(size) or size > bound:
+        if not np.isfinite(size):
             status = DIVERGED
-            message = (
-                f"diverged at step {i}: ‖x‖ = {size:.3g} exceeds the bound {bound:.3g}; the step {step:g} is too large"
-            )
+            message = f"diverged at step {i}: x is no longer finite; the step {step:g} is too large"
             break
+        if size > bound:
+            # Far from the start is not diverging by itself: a step may land on a distant minimum. A
+            # mini-batch gradient is too noisy to judge by, and near a minimum even the full gradient
+            # wanders from step to step; so it diverges when the full gradient is no shorter than at x0.
+            if full_start is None:
+                full_start = float(np.linalg.norm(batch_gradient(path[0], everything, first=True)))
+                njev += 1
+            full_new = batch_gradient(x_new, everything, first=False)
+            njev += 1
+            if full_new is None or float(np.linalg.norm(full_new)) >= full_start:
+                status = DIVERGED
+                message = (
+                    f"diverged at step {i}: ‖x‖ = {size:.3g} exceeds the bound {bound:.3g} and the full "
+                    f"gradient is no shorter than at x0; the step {step:g} is too large"
+                )
+                break
         x = x_new
         path.append(x)
         gradients.append(g)
