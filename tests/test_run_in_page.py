@@ -314,3 +314,46 @@ def test_a_second_page_gets_the_runtime_from_the_cache(context):
     assert runtime, [r.url for r in responses]
     assert all(r.from_service_worker for r in runtime), [(r.url, r.from_service_worker) for r in runtime]
     tab.close()
+
+
+@pytest.mark.book
+def test_a_widget_run_in_the_page_takes_the_page_colour_scheme(context):
+    """The Taylor explorer's HTML runs in a sandboxed frame: it starts in the page's scheme (dark here)
+    and follows the reader's switch to light, as the widget on the page does."""
+    tab, errors = _open(context, "/book/m4/power-series.html")
+    tab.evaluate("document.documentElement.dataset.theme = 'dark'")
+    widget = _cell_with(tab, "taylor_explorer(max_order=12, order=2)")
+    tab.locator("button.rip-above").nth(widget).click()
+    frame_element = _wait_ran(tab, widget, LOAD).locator("iframe.rip-html")
+    frame_element.wait_for(timeout=RUN)
+    frame = frame_element.element_handle().content_frame()
+    frame.wait_for_selector(".mvcalc-taylor", timeout=RUN)
+    page_colours = tab.evaluate(
+        "[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]"
+    )
+
+    def scheme():
+        return frame.evaluate(
+            "[document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor,"
+            " getComputedStyle(document.body).color,"
+            " getComputedStyle(document.querySelector('.mvcalc-taylor')).getPropertyValue('--mvt-function').trim()]"
+        )
+
+    theme, background, text, curve = scheme()
+    assert (theme, [background, text]) == ("dark", page_colours)
+    assert curve.lower() == "#56b4e9"  # the widget's own dark-mode colour for the function
+    # the widget's panel takes the theme's colours, as on the page (not its light fallback, white)
+    panel = frame.evaluate("getComputedStyle(document.querySelector('.mvcalc-taylor')).backgroundColor")
+    theme_background = tab.evaluate(
+        "(() => { const d = document.createElement('div'); d.style.background = 'var(--pst-color-background)';"
+        " document.body.append(d); const c = getComputedStyle(d).backgroundColor; d.remove(); return c; })()"
+    )
+    assert panel == theme_background != "rgb(255, 255, 255)"
+    tab.evaluate("document.documentElement.dataset.theme = 'light'")
+    tab.wait_for_function("document.documentElement.dataset.theme === 'light'")
+    frame.wait_for_function("document.documentElement.dataset.theme === 'light'", timeout=RUN)
+    light = tab.evaluate("[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]")
+    assert light != page_colours
+    assert scheme()[:3] == ["light", *light]
+    assert errors == []
+    tab.close()

@@ -113,14 +113,33 @@
     }
   }
 
+  // The page's colour scheme, for the sandboxed outputs: the book's widgets style themselves by
+  // html[data-theme="dark"], as on the page, and the frame takes the page's own colours.
+  // The theme's colours that the widgets' CSS reads (lib/mvcalc/widgets/static/*.css), copied into the frame.
+  const THEME_COLOURS = ["accent", "background", "border", "danger", "primary", "primary-highlight", "primary-text",
+    "success", "surface", "text-base", "text-muted"].map((name) => `--pst-color-${name}`);
+  function theme() {
+    const body = getComputedStyle(document.body);
+    const root = getComputedStyle(document.documentElement);
+    const colours = THEME_COLOURS.map((name) => `${name}:${root.getPropertyValue(name).trim()}`)
+      .filter((decl) => !decl.endsWith(":")).join(";");
+    return { ripTheme: document.documentElement.dataset.theme === "dark" ? "dark" : "light", bg: body.backgroundColor, fg: body.color, font: body.fontFamily.replace(/"/g, "'"), colours };
+  }
   function frame(html, c) {
-    // the book's widgets run in a sandbox without this page's origin; a small script reports their height
-    const sizer =
+    // the book's widgets run in a sandbox without this page's origin; a small script reports their
+    // height, and another takes the page's theme when the reader switches it
+    const t = theme();
+    const scripts =
       "<script>new ResizeObserver(() => parent.postMessage({ripHeight: document.documentElement.scrollHeight}, '*'))" +
-      ".observe(document.documentElement);<\/script>";
+      ".observe(document.documentElement);" +
+      "addEventListener('message', (e) => { if (!e.data || !e.data.ripTheme) return;" +
+      " document.documentElement.dataset.theme = e.data.ripTheme; document.documentElement.style.cssText = e.data.colours;" +
+      " document.body.style.background = e.data.bg; document.body.style.color = e.data.fg; });<\/script>";
     const iframe = el("iframe", { class: "rip-html", title: `Output of cell ${c.n}` });
     iframe.setAttribute("sandbox", "allow-scripts");
-    iframe.srcdoc = `<!doctype html><meta charset="utf-8"><body style="margin:0">${html}${sizer}</body>`;
+    iframe.srcdoc =
+      `<!doctype html><html data-theme="${t.ripTheme}" style="${t.colours}"><meta charset="utf-8">` +
+      `<body style="margin:0;background:${t.bg};color:${t.fg};font-family:${t.font}">${html}${scripts}</body></html>`;
     return iframe;
   }
   window.addEventListener("message", (e) => {
@@ -129,6 +148,10 @@
       if (iframe.contentWindow === e.source) iframe.style.height = Math.min(2000, e.data.ripHeight + 8) + "px";
     }
   });
+  new MutationObserver(() => {
+    const t = theme();
+    for (const iframe of document.querySelectorAll("iframe.rip-html")) iframe.contentWindow?.postMessage(t, "*");
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
 
   function unsupported() {
     if (typeof WebAssembly === "undefined") return "This browser cannot run the code here: it has no WebAssembly, which the in-page Python needs. The outputs on the page are those of the book's build.";
